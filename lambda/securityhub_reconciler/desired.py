@@ -333,7 +333,7 @@ class _Reader:
         try:
             return enum(value)
         except ValueError:
-            allowed = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+            allowed = ", ".join(m.value for m in enum)
             self.problems.append(f"property {key} is {value!r}; use one of {allowed}")
             return default if default is not None else next(iter(enum))
 
@@ -445,7 +445,7 @@ def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberLis
             continue
         account_id, email = entry.get("AccountId"), entry.get("Email") or None
         problem = account_id_problem(account_id) or (email_problem(email) if isinstance(email, str) else None)
-        if problem:
+        if problem or not isinstance(account_id, str):
             problems.append(f"{where}.Accounts[{index}]: {problem}")
             continue
         previous = accounts.get(account_id)

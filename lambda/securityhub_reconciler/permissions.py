@@ -66,7 +66,7 @@ def members_actions(spec: MembersSpec, document: MemberListDocument) -> frozense
         actions.add("securityhub:DeleteMembers")
     if isinstance(spec.member_list, MemberListLocation):
         actions.add("s3:GetObject")
-    if any(s.organizational_units is not None for s in document.selectors):
+    if any(s.organizational_units is not None or s.exclude_organizational_units for s in document.selectors):
         actions |= {"organizations:ListAccountsForParent", "organizations:ListOrganizationalUnitsForParent"}
     return frozenset(actions)
 

@@ -1,0 +1,164 @@
+"""The boto3 boundary: clients, retries, rate limits, the time budget, and how errors are classified.
+
+Every AWS call of the reconciler goes through a client made here (used by ``observe`` and ``apply``).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+from .ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE, TokenBucket
+
+# Standard retry mode retries throttling (LimitExceededException is on its list) and 5xx with backoff.
+_RETRY_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 8},
+    connect_timeout=10,
+    read_timeout=60,
+    user_agent_extra="cdk-securityhub-org",
+)
+
+# An opt-in Region that the account has not enabled answers as if the credentials were bad (facts doc).
+_REGION_UNAVAILABLE_CODES = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"})
+_RETRYABLE_CODES = frozenset(
+    {
+        "LimitExceededException",
+        "TooManyRequestsException",
+        "ThrottlingException",
+        "Throttling",
+        "InternalException",
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        # Right after designation the administrator's view is still syncing (facts doc).
+        "DataUnavailableException",
+        "ConcurrentModificationException",
+    }
+)
+
+
+class RegionUnavailable(Exception):
+    """The Region is not enabled for the account (opt-in Region), or an SCP denies it."""
+
+    def __init__(self, region: str, detail: str) -> None:
+        super().__init__(f"{region} is not available to this account: {detail}")
+        self.region = region
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class CallFailure:
+    """A call that failed after botocore's retries: what failed, why, and whether a later pass may succeed."""
+
+    operation: str
+    code: str
+    message: str
+    retryable: bool
+
+    def __str__(self) -> str:
+        return f"{self.operation} failed: {self.code}: {self.message}"
+
+
+def error_code(error: botocore.exceptions.ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def classify(operation: str, error: Exception) -> CallFailure:
+    """Turn an exception from a call into a failure report; region unavailability is raised separately."""
+    if isinstance(error, botocore.exceptions.ClientError):
+        code = error_code(error)
+        message = str(error.response.get("Error", {}).get("Message", ""))
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+        eventual = code == "BadRequestException" and "no such resource" in message.lower()
+        retryable = code in _RETRYABLE_CODES or status >= 500 or status == 429 or eventual
+        return CallFailure(operation, code, message, retryable)
+    if isinstance(error, botocore.exceptions.BotoCoreError):
+        return CallFailure(operation, type(error).__name__, str(error), retryable=True)
+    raise error
+
+
+def is_region_unavailable(error: Exception) -> bool:
+    return isinstance(error, botocore.exceptions.ClientError) and error_code(error) in _REGION_UNAVAILABLE_CODES
+
+
+class Budget:
+    """The time a pass may use: it stops cleanly before the Lambda timeout and says it has not finished."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._deadline = clock() + seconds
+
+    @classmethod
+    def from_context(cls, context: Any, reserve_fraction: float = 0.15, minimum_reserve: float = 10.0) -> Budget:
+        """Leave a reserve for the last call in flight, its retries, and writing the result."""
+        remaining = context.get_remaining_time_in_millis() / 1000.0
+        return cls(max(0.0, remaining - max(minimum_reserve, remaining * reserve_fraction)))
+
+    def remaining(self) -> float:
+        return self._deadline - self._clock()
+
+    def expired(self) -> bool:
+        return self.remaining() <= 0
+
+
+class Clients:
+    """boto3 clients per service and Region, sharing one session, with one rate-limit bucket per Region.
+
+    ``account`` is the account the handler runs in (from the Lambda context).
+    """
+
+    def __init__(
+        self, account: str, session: boto3.session.Session | None = None, rate: float = SECURITY_HUB_RATE
+    ) -> None:
+        self.account = account
+        self._session = session or boto3.session.Session()
+        self._rate = rate
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._buckets: dict[str, TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def home_region(self) -> str:
+        return self._session.region_name or "us-east-1"
+
+    def securityhub(self, region: str) -> Any:
+        return self._client("securityhub", region)
+
+    def organizations(self) -> Any:
+        # Organizations is a global service: one client, signed for the Lambda's own Region.
+        return self._client("organizations", self.home_region)
+
+    def s3(self) -> Any:
+        return self._client("s3", self.home_region)
+
+    def _client(self, service: str, region: str) -> Any:
+        with self._lock:
+            client = self._clients.get((service, region))
+            if client is None:
+                client = self._session.client(service, region_name=region, config=_RETRY_CONFIG)
+                if service == "securityhub":
+                    # before-send runs for every HTTP attempt, retries included.
+                    client.meta.events.register("before-send.securityhub", _wait_for_token(self._bucket(region)))
+                self._clients[(service, region)] = client
+            return client
+
+    def _bucket(self, region: str) -> TokenBucket:
+        if region not in self._buckets:
+            self._buckets[region] = TokenBucket(self._rate, SECURITY_HUB_BURST)
+        return self._buckets[region]
+
+
+def _wait_for_token(bucket: TokenBucket) -> Callable[..., None]:
+    def before_send(**_: Any) -> None:
+        # Must return None: a before-send handler that returns a value replaces the HTTP response.
+        bucket.acquire()
+
+    return before_send

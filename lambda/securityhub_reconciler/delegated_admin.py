@@ -1,0 +1,66 @@
+"""Custom::SecurityHubDelegatedAdmin, in the management account: the same administrator in every declared Region.
+
+Removal acts per Region through the Security Hub API, never through Organizations' DeregisterDelegatedAdministrator,
+which would remove the administrator in every Region at once (facts doc).
+"""
+
+from __future__ import annotations
+
+from . import observe
+from .apply import apply_in_regions
+from .aws import Budget, Clients
+from .custom_resource import Kind
+from .desired import DelegatedAdminSpec, parse_delegated_admin
+from .live import AdminDesignation
+from .plan import designation_phases, plan_designation, plan_removal
+from .regions import run_in_regions
+from .result import Outcome, RegionResult
+
+
+def reconcile(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+    results = [RegionResult(r) for r in regions]
+    live = _observe(spec, results, clients)
+    plans = [
+        plan_designation(r.region, spec.admin_account_id, live[r.region], spec.allow_replace)
+        for r in results
+        if r.region in live
+    ]
+    # AWS requires one administrator in every Region: remove the old one everywhere before designating anywhere.
+    removals, designations = designation_phases(plans)
+    apply_in_regions(results, removals, clients, budget, spec.scope.on_region_unavailable)
+    apply_in_regions(results, designations, clients, budget, spec.scope.on_region_unavailable)
+    return Outcome(results)
+
+
+def release(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+    results = [RegionResult(r) for r in regions]
+    live = _observe(spec, results, clients)
+    plans = [plan_removal(r.region, spec.admin_account_id, live[r.region]) for r in results if r.region in live]
+    apply_in_regions(results, plans, clients, budget, spec.scope.on_region_unavailable)
+    return Outcome(results)
+
+
+def _observe(
+    spec: DelegatedAdminSpec, results: list[RegionResult], clients: Clients
+) -> dict[str, list[AdminDesignation]]:
+    live: dict[str, list[AdminDesignation]] = {}
+
+    def read(result: RegionResult) -> None:
+        live[result.region] = observe.admin_designations(clients.securityhub(result.region))
+
+    run_in_regions(results, read, spec.scope.on_region_unavailable)
+    return live
+
+
+KIND: Kind[DelegatedAdminSpec] = Kind(
+    resource_type="Custom::SecurityHubDelegatedAdmin",
+    parse=parse_delegated_admin,
+    scope=lambda spec: spec.scope,
+    reconcile=reconcile,
+    release=release,
+)
+
+
+# The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
+on_event = KIND.on_event
+is_complete = KIND.is_complete

@@ -1,0 +1,56 @@
+"""Custom::SecurityHubInvitationAccepter, in an invited member account: accept the declared administrator's
+invitation in every declared Region, and no one else's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import observe
+from .apply import apply_plan
+from .aws import Budget, Clients
+from .custom_resource import Kind
+from .desired import InvitationAccepterSpec, parse_invitation_accepter
+from .live import MemberAccountView
+from .plan import RegionPlan, plan_acceptance, plan_resignation
+from .regions import run_in_regions
+from .result import Outcome, RegionResult
+
+
+def _run(
+    spec: InvitationAccepterSpec,
+    regions: tuple[str, ...],
+    clients: Clients,
+    budget: Budget,
+    make_plan: Any,
+) -> Outcome:
+    def work(result: RegionResult) -> None:
+        securityhub = clients.securityhub(result.region)
+        view: MemberAccountView = observe.member_account_view(securityhub)
+        plan: RegionPlan = make_plan(result.region, spec.administrator_account_id, view)
+        apply_plan(plan, securityhub, budget, result)
+
+    results = [RegionResult(r) for r in regions]
+    run_in_regions(results, work, spec.scope.on_region_unavailable)
+    return Outcome(results)
+
+
+def reconcile(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+    return _run(spec, regions, clients, budget, plan_acceptance)
+
+
+def release(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+    return _run(spec, regions, clients, budget, plan_resignation)
+
+
+KIND: Kind[InvitationAccepterSpec] = Kind(
+    resource_type="Custom::SecurityHubInvitationAccepter",
+    parse=parse_invitation_accepter,
+    scope=lambda spec: spec.scope,
+    reconcile=reconcile,
+    release=release,
+)
+
+
+# The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
+on_event = KIND.on_event
+is_complete = KIND.is_complete

@@ -1,0 +1,76 @@
+"""Live state as the reconciler sees it: plain frozen records, filled by ``observe`` and read by ``plan``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MemberStatus(StrEnum):
+    CREATED = "Created"
+    INVITED = "Invited"
+    ENABLED = "Enabled"
+    ASSOCIATED = "Associated"  # legacy name of Enabled
+    REMOVED = "Removed"
+    RESIGNED = "Resigned"
+    DELETED = "Deleted"
+    ACCOUNT_SUSPENDED = "AccountSuspended"
+
+    @property
+    def is_active(self) -> bool:
+        return self in (MemberStatus.ENABLED, MemberStatus.ASSOCIATED)
+
+    @property
+    def is_disassociated(self) -> bool:
+        return self in (MemberStatus.REMOVED, MemberStatus.RESIGNED)
+
+
+@dataclass(frozen=True)
+class LiveMember:
+    account_id: str
+    status: MemberStatus
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationAccount:
+    account_id: str
+    active: bool  # Organizations status ACTIVE; SUSPENDED accounts are reported and skipped
+
+
+@dataclass(frozen=True)
+class AdminDesignation:
+    account_id: str
+    status: str  # ENABLED | DISABLE_IN_PROGRESS
+
+
+@dataclass(frozen=True)
+class LiveOrganizationConfiguration:
+    auto_enable: bool
+    auto_enable_standards: str
+    configuration_type: str
+    status: str
+    status_message: str = ""
+
+
+@dataclass(frozen=True)
+class LiveAggregator:
+    arn: str
+    home_region: str
+    linking_mode: str
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Invitation:
+    sender: str
+    invitation_id: str
+
+
+@dataclass(frozen=True)
+class MemberAccountView:
+    """What an invited account sees of its own membership in one Region."""
+
+    hub_enabled: bool
+    administrator: AdminDesignation | None
+    invitations: tuple[Invitation, ...]

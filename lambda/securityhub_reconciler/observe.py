@@ -1,0 +1,132 @@
+"""Reads of live state. Everything is paginated to the end; nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import botocore.exceptions
+
+from .aws import error_code
+from .live import (
+    AdminDesignation,
+    Invitation,
+    LiveAggregator,
+    LiveMember,
+    LiveOrganizationConfiguration,
+    MemberAccountView,
+    MemberStatus,
+    OrganizationAccount,
+)
+
+MEMBERS_PAGE = 50  # ListMembers / ListInvitations maximum
+ADMIN_ACCOUNTS_PAGE = 10  # ListOrganizationAdminAccounts maximum
+ORGANIZATIONS_PAGE = 20  # ListAccounts maximum
+
+
+def _pages(client: Any, operation: str, key: str, **parameters: Any) -> Iterator[dict[str, Any]]:
+    token: str | None = None
+    while True:
+        page = getattr(client, operation)(**parameters, **({"NextToken": token} if token else {}))
+        yield from page.get(key, [])
+        token = page.get("NextToken")
+        if not token:
+            return
+
+
+def members(securityhub: Any) -> dict[str, LiveMember]:
+    """Every member record, whatever its status: OnlyAssociated defaults to true, which hides most of them."""
+    found: dict[str, LiveMember] = {}
+    for item in _pages(securityhub, "list_members", "Members", OnlyAssociated=False, MaxResults=MEMBERS_PAGE):
+        found[item["AccountId"]] = LiveMember(item["AccountId"], MemberStatus(item["MemberStatus"]), item.get("Email"))
+    return found
+
+
+def admin_designations(securityhub: Any) -> list[AdminDesignation]:
+    return [
+        AdminDesignation(item["AccountId"], item["Status"])
+        for item in _pages(
+            securityhub, "list_organization_admin_accounts", "AdminAccounts", MaxResults=ADMIN_ACCOUNTS_PAGE
+        )
+    ]
+
+
+def organization_configuration(securityhub: Any) -> LiveOrganizationConfiguration:
+    answer = securityhub.describe_organization_configuration()
+    configuration = answer.get("OrganizationConfiguration", {})
+    return LiveOrganizationConfiguration(
+        auto_enable=bool(answer.get("AutoEnable", False)),
+        auto_enable_standards=answer.get("AutoEnableStandards", "NONE"),
+        configuration_type=configuration.get("ConfigurationType", "LOCAL"),
+        status=configuration.get("Status", "ENABLED"),
+        status_message=configuration.get("StatusMessage", ""),
+    )
+
+
+def finding_aggregator(securityhub: Any) -> LiveAggregator | None:
+    """The account's one finding aggregator (listed from any Region), or None."""
+    arns = [
+        item["FindingAggregatorArn"] for item in _pages(securityhub, "list_finding_aggregators", "FindingAggregators")
+    ]
+    if not arns:
+        return None
+    answer = securityhub.get_finding_aggregator(FindingAggregatorArn=arns[0])
+    return LiveAggregator(
+        arn=arns[0],
+        home_region=answer["FindingAggregationRegion"],
+        linking_mode=answer["RegionLinkingMode"],
+        regions=tuple(answer.get("Regions") or ()),
+    )
+
+
+def member_account_view(securityhub: Any) -> MemberAccountView:
+    try:
+        securityhub.describe_hub()
+        hub_enabled = True
+    except botocore.exceptions.ClientError as error:
+        if error_code(error) != "InvalidAccessException":
+            raise
+        hub_enabled = False
+    administrator = None
+    if hub_enabled:
+        current = securityhub.get_administrator_account().get("Administrator") or {}
+        if current.get("AccountId"):
+            administrator = AdminDesignation(current["AccountId"], current.get("MemberStatus", ""))
+    invitations = tuple(
+        Invitation(item["AccountId"], item["InvitationId"])
+        for item in _pages(securityhub, "list_invitations", "Invitations", MaxResults=MEMBERS_PAGE)
+    )
+    return MemberAccountView(hub_enabled, administrator, invitations)
+
+
+def organization_accounts(organizations: Any) -> dict[str, OrganizationAccount]:
+    return {
+        item["Id"]: OrganizationAccount(item["Id"], item.get("Status", "ACTIVE") == "ACTIVE")
+        for item in _pages(organizations, "list_accounts", "Accounts", MaxResults=ORGANIZATIONS_PAGE)
+    }
+
+
+def accounts_under(organizations: Any, parents: Iterable[str]) -> set[str]:
+    """Account IDs under the given OUs or roots, nested OUs included."""
+    found: set[str] = set()
+    queue = list(dict.fromkeys(parents))
+    seen = set(queue)
+    while queue:
+        parent = queue.pop()
+        found.update(
+            item["Id"]
+            for item in _pages(
+                organizations, "list_accounts_for_parent", "Accounts", ParentId=parent, MaxResults=ORGANIZATIONS_PAGE
+            )
+        )
+        for child in _pages(
+            organizations,
+            "list_organizational_units_for_parent",
+            "OrganizationalUnits",
+            ParentId=parent,
+            MaxResults=ORGANIZATIONS_PAGE,
+        ):
+            if child["Id"] not in seen:
+                seen.add(child["Id"])
+                queue.append(child["Id"])
+    return found

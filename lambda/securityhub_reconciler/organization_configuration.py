@@ -1,0 +1,94 @@
+"""Custom::SecurityHubOrganizationConfiguration, in the administrator account.
+
+Order matters: the finding aggregator makes its Region the home Region, and CENTRAL configuration can only be
+requested there once it exists. So: aggregator, then the home Region's settings, then every other Region's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import observe
+from .apply import apply_in_regions
+from .aws import Budget, Clients
+from .custom_resource import Kind
+from .desired import OrganizationConfigurationSpec, parse_organization_configuration
+from .plan import (
+    RELEASED_SETTINGS,
+    RegionPlan,
+    desired_settings,
+    plan_aggregator,
+    plan_removal_of_aggregator,
+    plan_settings,
+)
+from .regions import run_in_regions
+from .result import Outcome, RegionResult
+
+
+def reconcile(
+    spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clients: Clients, budget: Budget
+) -> Outcome:
+    results = {r: RegionResult(r) for r in regions}
+    home = spec.home_region
+    if home:
+        _step(spec, [results[home]], clients, budget, lambda r: plan_aggregator(spec, _aggregator(clients, r)))
+    settings = desired_settings(spec)
+    home_first = [results[r] for r in spec.settings_regions if r == home]
+    others = [results[r] for r in spec.settings_regions if r != home]
+    for group in (home_first, others):
+        _step(spec, group, clients, budget, lambda r: _settings_plan(clients, r, settings))
+    return Outcome(list(results.values()))
+
+
+def release(spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+    """Leave the Regions as a fresh administrator finds them: LOCAL, nothing automatic; delete the aggregator
+    when its home Region is released. Only the given Regions are touched."""
+    results = {r: RegionResult(r) for r in regions}
+    home = spec.home_region if spec.home_region in results else None
+    first = [results[home]] if home else []
+    _step(spec, first, clients, budget, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    if home:
+        _step(spec, first, clients, budget, lambda r: plan_removal_of_aggregator(r, _aggregator(clients, r)))
+    rest = [results[r] for r in regions if r != home]
+    _step(spec, rest, clients, budget, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    return Outcome(list(results.values()))
+
+
+def _aggregator(clients: Clients, region: str) -> Any:
+    return observe.finding_aggregator(clients.securityhub(region))
+
+
+def _settings_plan(clients: Clients, region: str, settings: tuple[bool, str, str]) -> RegionPlan:
+    live = observe.organization_configuration(clients.securityhub(region))
+    return plan_settings(region, *settings, live=live)
+
+
+def _step(
+    spec: OrganizationConfigurationSpec,
+    results: list[RegionResult],
+    clients: Clients,
+    budget: Budget,
+    make_plan: Any,
+) -> None:
+    """Observe and plan in each Region (concurrently), then apply."""
+    plans: dict[str, RegionPlan] = {}
+
+    def read(result: RegionResult) -> None:
+        plans[result.region] = make_plan(result.region)
+
+    run_in_regions(results, read, spec.scope.on_region_unavailable)
+    apply_in_regions(results, plans.values(), clients, budget, spec.scope.on_region_unavailable)
+
+
+KIND: Kind[OrganizationConfigurationSpec] = Kind(
+    resource_type="Custom::SecurityHubOrganizationConfiguration",
+    parse=parse_organization_configuration,
+    scope=lambda spec: spec.scope,
+    reconcile=reconcile,
+    release=release,
+)
+
+
+# The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
+on_event = KIND.on_event
+is_complete = KIND.is_complete
