@@ -1,0 +1,73 @@
+"""``DelegatedAdmin``: designates the Security Hub delegated administrator, from the management account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from constructs import Construct
+from securityhub_reconciler import permissions
+from securityhub_reconciler.desired import DelegatedAdminSpec, OnRegionUnavailable, parse_delegated_admin
+
+from ._reconciler import DELEGATED_ADMIN, custom_resource, grants_for
+from ._validation import Problems, declared_account, scope_spec
+
+
+class DelegatedAdmin(Construct):
+    """Designates ``admin_account_id`` as the Security Hub delegated administrator in each of ``regions``.
+
+    Deploy it in a stack of the organization's management account.
+
+    :param admin_account_id: the 12-digit ID of the account to designate.
+    :param regions: the Regions to designate it in (AWS requires the same administrator in every Region).
+    :param allow_replace: whether a different administrator already designated may be removed and replaced.
+        Default: ``False`` (the deploy fails and names the current administrator).
+    :param removal_policy: ``RETAIN`` (default) leaves the designation when the resource is deleted; ``DESTROY``
+        removes it, in the declared Regions only, never organization-wide.
+    :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``: what to do in an opt-in Region that is not
+        enabled.
+    :param management_account_id: the management account, where the handler must run. Default: the stack's
+        account, when it is concrete.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        admin_account_id: str,
+        regions: Sequence[str],
+        allow_replace: bool = False,
+        removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+        on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
+        management_account_id: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        problems = Problems(self.node.path)
+        management = declared_account(problems, self, "management_account_id", management_account_id)
+        self.spec = DelegatedAdminSpec(
+            admin_account_id=problems.account_id("admin_account_id", admin_account_id),
+            scope=scope_spec(
+                problems,
+                regions=regions,
+                expected_account=management,
+                on_region_unavailable=on_region_unavailable,
+                removal_policy=removal_policy,
+            ),
+            allow_replace=problems.flag("allow_replace", allow_replace),
+        )
+        problems.round_trip(self.spec.to_properties(), parse_delegated_admin)
+        problems.raise_if_any()
+
+        self.resource = custom_resource(
+            self,
+            kind=DELEGATED_ADMIN,
+            properties=self.spec.to_properties(),
+            grants=grants_for(
+                self,
+                permissions.delegated_admin_actions(self.spec),
+                regions=self.spec.scope.regions,
+                admin_account_id=self.spec.admin_account_id,
+            ),
+            removal_policy=self.spec.scope.removal_policy,
+        )

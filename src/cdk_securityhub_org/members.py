@@ -1,0 +1,142 @@
+"""``Members``: the member accounts of the Security Hub administrator, from the administrator account."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import aws_cdk as cdk
+from aws_cdk import aws_s3_assets as s3_assets
+from constructs import Construct
+from securityhub_reconciler import permissions
+from securityhub_reconciler.desired import (
+    MemberListDocument,
+    MemberListLocation,
+    MembersSpec,
+    OnRegionUnavailable,
+    PrunePolicy,
+    parse_members,
+)
+
+from ._reconciler import MEMBERS, custom_resource, grants_for
+from ._validation import Problems, declared_account, scope_spec
+from .member_list import MemberList
+
+# A member list whose canonical JSON is larger travels as an S3 file asset: resource properties are carried whole
+# through CloudFormation (template size), Lambda (6 MB payload) and the Step Functions waiter (256 KB state).
+INLINE_MEMBER_LIST_MAX_BYTES = 4096
+
+
+class Members(Construct):
+    """Makes the accounts of ``member_list`` Security Hub members of this administrator in each of ``regions``.
+
+    Deploy it in a stack of the delegated administrator account, after ``OrganizationConfiguration``.
+
+    :param member_list: the declared accounts (``MemberList``).
+    :param regions: the Regions to enrol them in.
+    :param prune: what happens to current members the list does not declare: ``"NONE"`` (default) leaves them,
+        ``"DISASSOCIATE"`` disassociates them, ``"DELETE_INVITED"`` also deletes invited accounts' member records.
+    :param invite_non_organization_accounts: invite declared accounts outside the organization. Default: ``True``.
+    :param restore_disassociated: re-enrol declared accounts that were disassociated. Default: ``True``.
+    :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
+        is concrete.
+    :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
+    :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
+
+    A list whose canonical JSON is at most 4 KB travels inline (``MemberList``); a larger one as an S3 file asset
+    (``MemberListLocation`` with its SHA-256), so that any size keeps the template and the events small.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        member_list: MemberList,
+        regions: Sequence[str],
+        prune: PrunePolicy | str = PrunePolicy.NONE,
+        invite_non_organization_accounts: bool = True,
+        restore_disassociated: bool = True,
+        administrator_account_id: str | None = None,
+        removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+        on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
+    ) -> None:
+        super().__init__(scope, id)
+        problems = Problems(self.node.path)
+        administrator = declared_account(problems, self, "administrator_account_id", administrator_account_id)
+        document = MemberListDocument()
+        if not isinstance(member_list, MemberList):
+            problems.add("member_list", f"{member_list!r} is not a MemberList; build one with MemberList.from_*")
+        elif list_problems := member_list.problems:
+            for problem in list_problems:
+                problems.add("member_list", problem)
+        else:
+            document = member_list.document()
+            if administrator and any(account.account_id == administrator for account in document.accounts):
+                declared_at = ", ".join(member_list.origins(administrator))
+                problems.add(
+                    "member_list",
+                    f"the administrator account {administrator} is in its own member list ({declared_at});"
+                    " remove it there",
+                )
+        inline_spec = MembersSpec(
+            scope=scope_spec(
+                problems,
+                regions=regions,
+                expected_account=administrator,
+                on_region_unavailable=on_region_unavailable,
+                removal_policy=removal_policy,
+            ),
+            member_list=document,
+            prune=problems.choice("prune", prune, PrunePolicy),
+            invite_non_organization_accounts=problems.flag(
+                "invite_non_organization_accounts", invite_non_organization_accounts
+            ),
+            restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
+        )
+        problems.round_trip(inline_spec.to_properties(), parse_members)
+        problems.raise_if_any()
+
+        self.document = document
+        text = document.dumps()
+        member_list_object_arn = None
+        if len(text.encode()) <= INLINE_MEMBER_LIST_MAX_BYTES:
+            self.spec = inline_spec
+        else:
+            asset = s3_assets.Asset(self, "MemberListAsset", path=str(_member_list_file(text)))
+            location = MemberListLocation(
+                bucket=asset.s3_bucket_name,
+                key=asset.s3_object_key,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+            )
+            self.spec = replace(inline_spec, member_list=location)
+            member_list_object_arn = asset.bucket.arn_for_objects(asset.s3_object_key)
+
+        self.resource = custom_resource(
+            self,
+            kind=MEMBERS,
+            properties=self.spec.to_properties(),
+            grants=grants_for(
+                self,
+                permissions.members_actions(self.spec, document),
+                regions=self.spec.scope.regions,
+                member_list_object_arn=member_list_object_arn,
+            ),
+            removal_policy=self.spec.scope.removal_policy,
+        )
+
+
+def _member_list_file(text: str) -> Path:
+    """A file holding exactly ``text``, at a path named by its content, so that equal lists give equal assets."""
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    path = Path(tempfile.gettempdir()) / "cdk-securityhub-org" / digest / "member-list.json"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    return path

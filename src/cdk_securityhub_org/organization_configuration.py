@@ -1,0 +1,111 @@
+"""``OrganizationConfiguration``: the organization's Security Hub settings, from the administrator account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import aws_cdk as cdk
+from constructs import Construct
+from securityhub_reconciler import permissions
+from securityhub_reconciler.desired import (
+    AutoEnableStandards,
+    ConfigurationType,
+    OnRegionUnavailable,
+    OrganizationConfigurationSpec,
+    RegionLinkingMode,
+    organization_configuration_problems,
+    parse_organization_configuration,
+)
+
+from ._reconciler import ORGANIZATION_CONFIGURATION, custom_resource, grants_for
+from ._validation import Problems, declared_account, scope_spec
+
+
+class OrganizationConfiguration(Construct):
+    """Sets auto-enable, the configuration type and the finding aggregator (home and linked Regions).
+
+    Deploy it in a stack of the delegated administrator account, after ``DelegatedAdmin``.
+
+    :param regions: the Regions whose organization configuration is managed (under CENTRAL only the home Region's
+        is written, since central configuration acts from there).
+    :param auto_enable: add new organization accounts as members automatically. Default: ``True``. Must be
+        ``False`` under CENTRAL.
+    :param auto_enable_standards: ``"DEFAULT"`` (default) or ``"NONE"``. Must be ``"NONE"`` under CENTRAL.
+    :param configuration_type: ``"LOCAL"`` (default) or ``"CENTRAL"``.
+    :param home_region: the aggregation Region, where the finding aggregator lives; one of ``regions``.
+        Default: no aggregator.
+    :param linked_regions: the Regions linked to the home Region (not the home Region itself).
+    :param region_linking_mode: ``ALL_REGIONS``, ``ALL_REGIONS_EXCEPT_SPECIFIED``, ``SPECIFIED_REGIONS`` or
+        ``NO_REGIONS``. Default: none, which leaves the mode to the handler's default for ``linked_regions``.
+    :param management_account_id: the organization's management account; CENTRAL refuses it as administrator.
+        Default: unknown, and that check is skipped.
+    :param removal_policy: ``RETAIN`` (default) leaves the settings and the aggregator on delete; ``DESTROY``
+        deletes the aggregator.
+    :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
+    :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
+        is concrete.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        regions: Sequence[str],
+        auto_enable: bool = True,
+        auto_enable_standards: AutoEnableStandards | str = AutoEnableStandards.DEFAULT,
+        configuration_type: ConfigurationType | str = ConfigurationType.LOCAL,
+        home_region: str | None = None,
+        linked_regions: Sequence[str] | None = None,
+        region_linking_mode: RegionLinkingMode | str | None = None,
+        management_account_id: str | None = None,
+        removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
+        on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
+        administrator_account_id: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        problems = Problems(self.node.path)
+        administrator = declared_account(problems, self, "administrator_account_id", administrator_account_id)
+        self.spec = OrganizationConfigurationSpec(
+            scope=scope_spec(
+                problems,
+                regions=regions,
+                expected_account=administrator,
+                on_region_unavailable=on_region_unavailable,
+                removal_policy=removal_policy,
+            ),
+            auto_enable=problems.flag("auto_enable", auto_enable),
+            auto_enable_standards=problems.choice("auto_enable_standards", auto_enable_standards, AutoEnableStandards),
+            configuration_type=problems.choice("configuration_type", configuration_type, ConfigurationType),
+            home_region=problems.region("home_region", home_region) if home_region is not None else None,
+            region_linking_mode=(
+                problems.choice("region_linking_mode", region_linking_mode, RegionLinkingMode)
+                if region_linking_mode is not None
+                else None
+            ),
+            linked_regions=(
+                problems.regions("linked_regions", linked_regions, required=False) if linked_regions else ()
+            ),
+        )
+        for problem in organization_configuration_problems(self.spec):
+            problems.add("configuration", problem)
+        if management_account_id is not None:
+            management = problems.account_id("management_account_id", management_account_id)
+            if self.spec.configuration_type is ConfigurationType.CENTRAL and management == administrator:
+                problems.add(
+                    "configuration_type",
+                    f"CENTRAL configuration cannot be run by the management account {management}; designate another"
+                    " account as delegated administrator, or use LOCAL",
+                )
+        problems.round_trip(self.spec.to_properties(), parse_organization_configuration)
+        problems.raise_if_any()
+
+        self.resource = custom_resource(
+            self,
+            kind=ORGANIZATION_CONFIGURATION,
+            properties=self.spec.to_properties(),
+            grants=grants_for(
+                self, permissions.organization_configuration_actions(self.spec), regions=self.spec.scope.regions
+            ),
+            removal_policy=self.spec.scope.removal_policy,
+        )
