@@ -1,0 +1,157 @@
+"""Fault injection: rate-quota token buckets, random throttling/5xx, latency, and forced failures.
+
+Everything random comes from one ``random.Random(seed)`` so a scenario replays the same way when the calls
+arrive in the same order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Fault = Literal["throttle", "error"]
+
+
+@dataclass(frozen=True)
+class RateQuota:
+    """A token bucket's refill rate (requests per second) and its burst (bucket size)."""
+
+    rate: float
+    burst: int
+
+
+@dataclass
+class FaultConfig:
+    """What the emulator does to calls besides answering them. Everything but rate limiting is off by default.
+
+    Attributes:
+        rate_limit: enforce the services' rate quotas with token buckets per (account, Region, bucket);
+            over the quota Security Hub answers 429 ``LimitExceededException``.
+        rate_scale: multiplier applied to every quota's rate and burst (0.1 makes throttling easy to reach).
+        throttle_rate: fraction of calls answered as throttled although under the quota.
+        error_rate: fraction of calls answered 500 (``InternalException`` for Security Hub).
+        latency_ms: added to every call (slept outside the state lock, so calls still run in parallel).
+        latency_spike_rate: fraction of calls that get ``latency_spike_ms`` more.
+        latency_spike_ms: the extra latency of a spike.
+        unprocessed: account ID -> ProcessingResult; those accounts come back in ``UnprocessedAccounts`` from
+            every batch operation whose response has that field.
+        consistency_delay_seconds: a member created less than this ago is invisible: ``GetMembers`` naming it
+            answers ``BadRequestException`` and ``ListMembers`` leaves it out.
+        fail_operations: operation name -> how many of its next calls answer 500 (-1: all of them).
+        only_operations: when set, the random faults (throttle_rate, error_rate, spikes) hit only these.
+        only_regions: when set, the random faults hit only these Regions.
+        seed: seed of the random generator.
+    """
+
+    rate_limit: bool = True
+    rate_scale: float = 1.0
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0
+    latency_ms: float = 0.0
+    latency_spike_rate: float = 0.0
+    latency_spike_ms: float = 0.0
+    unprocessed: dict[str, str] = field(default_factory=dict)
+    consistency_delay_seconds: float = 0.0
+    fail_operations: dict[str, int] = field(default_factory=dict)
+    only_operations: list[str] | None = None
+    only_regions: list[str] | None = None
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        for name in ("throttle_rate", "error_rate", "latency_spike_rate"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a fraction between 0 and 1, got {value}")
+        for name in ("rate_scale", "latency_ms", "latency_spike_ms", "consistency_delay_seconds"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
+        if self.rate_scale == 0:
+            raise ValueError("rate_scale must be positive (use rate_limit=False to turn quotas off)")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serializable copy (the body of ``POST /_emulator/faults``)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FaultConfig:
+        """Build from a JSON object; unknown keys are an error so that typos do not pass silently."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault settings: {sorted(unknown)}")
+        return cls(**data)
+
+
+class TokenBucket:
+    """A classic token bucket: ``rate`` tokens per second up to ``burst``; not thread-safe on its own."""
+
+    def __init__(self, quota: RateQuota) -> None:
+        self._rate = quota.rate
+        self._burst = float(quota.burst)
+        self._tokens = float(quota.burst)
+        self._last = time.monotonic()
+
+    def try_take(self, now: float) -> bool:
+        self._tokens = min(self._burst, self._tokens + (now - self._last) * self._rate)
+        self._last = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        return False
+
+
+class FaultInjector:
+    """Applies one ``FaultConfig``; replaced as a whole by ``set_faults`` (buckets and counters restart)."""
+
+    def __init__(self, config: FaultConfig) -> None:
+        self.config = config
+        self._rng = random.Random(config.seed)
+        self._lock = threading.Lock()
+        self._failures_left = dict(config.fail_operations)
+        self._buckets: dict[tuple[str, ...], TokenBucket] = {}
+
+    def _random_faults_apply(self, operation: str, region: str) -> bool:
+        only_ops, only_regions = self.config.only_operations, self.config.only_regions
+        return (only_ops is None or operation in only_ops) and (only_regions is None or region in only_regions)
+
+    def latency(self, operation: str, region: str) -> float:
+        """Seconds to sleep before answering this call."""
+        seconds = self.config.latency_ms / 1000.0
+        if self.config.latency_spike_rate and self._random_faults_apply(operation, region):
+            with self._lock:
+                spike = self._rng.random() < self.config.latency_spike_rate
+            if spike:
+                seconds += self.config.latency_spike_ms / 1000.0
+        return seconds
+
+    def admit(self, key: tuple[str, ...], quota: RateQuota) -> bool:
+        """Take a token from the bucket of ``key``; False means the call is over its quota."""
+        if not self.config.rate_limit:
+            return True
+        with self._lock:
+            bucket = self._buckets.get(key)
+            if bucket is None:
+                scale = self.config.rate_scale
+                bucket = TokenBucket(RateQuota(quota.rate * scale, max(1, round(quota.burst * scale))))
+                self._buckets[key] = bucket
+            return bucket.try_take(time.monotonic())
+
+    def pick_fault(self, operation: str, region: str) -> Fault | None:
+        """A forced failure (``fail_operations``) first, then the random throttle and 5xx draws."""
+        with self._lock:
+            left = self._failures_left.get(operation, 0)
+            if left != 0:
+                if left > 0:
+                    self._failures_left[operation] = left - 1
+                return "error"
+            if not self._random_faults_apply(operation, region):
+                return None
+            if self.config.throttle_rate and self._rng.random() < self.config.throttle_rate:
+                return "throttle"
+            if self.config.error_rate and self._rng.random() < self.config.error_rate:
+                return "error"
+        return None

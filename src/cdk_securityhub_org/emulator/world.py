@@ -1,0 +1,728 @@
+"""The emulated world: the organization and its accounts, enabled Regions, and all service state.
+
+Every read or change of a ``World`` must hold ``world.lock`` (the HTTP server does so around each operation;
+the builder helpers take it themselves). Time-driven transitions (a pending central configuration, an
+administrator whose removal is in progress) are applied lazily by ``settle``, called before each operation.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+import dataclasses
+import random
+import string
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+STANDARD_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-north-1",
+    "sa-east-1",
+)
+"""Regions enabled in every account."""
+
+OPT_IN_REGIONS = (
+    "af-south-1",
+    "ap-east-1",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-7",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+)
+"""Regions an account must enable first (``World.enable_region``)."""
+
+ALL_REGIONS = STANDARD_REGIONS + OPT_IN_REGIONS
+
+SECURITYHUB_PRINCIPAL = "securityhub.amazonaws.com"
+ORGANIZATION_MEMBER_CAP = 10_000
+INVITED_MEMBER_CAP = 1_000
+ASSOCIATED_STATUSES = frozenset({"Enabled", "Associated"})
+ADMIN_ENABLED = "ENABLED"
+ADMIN_DISABLE_IN_PROGRESS = "DISABLE_IN_PROGRESS"
+
+
+@dataclass
+class WorldSettings:
+    """Timing and outcome knobs of the world (as opposed to faults, which perturb single calls).
+
+    Attributes:
+        admin_sync_seconds: for this long after ``EnableOrganizationAdminAccount`` the organization
+            configuration operations answer ``DataUnavailableException`` (still syncing).
+        admin_disable_delay_seconds: ``DisableOrganizationAdminAccount`` leaves the administrator in
+            ``DISABLE_IN_PROGRESS`` this long before it is removed (0: removed at once).
+        central_config_seconds: how long a requested central configuration stays ``PENDING``.
+        central_config_failure: test hook: when set, a central configuration ends ``FAILED`` with this
+            ``StatusMessage`` instead of ``ENABLED``.
+    """
+
+    admin_sync_seconds: float = 0.0
+    admin_disable_delay_seconds: float = 0.0
+    central_config_seconds: float = 0.2
+    central_config_failure: str | None = None
+
+
+@dataclass
+class Account:
+    """An AWS account. ``parent_id`` is its root or OU; ``None`` means it is not in the organization."""
+
+    id: str
+    name: str
+    email: str
+    status: str = "ACTIVE"
+    joined_method: str = "CREATED"
+    joined_at: float = 0.0
+    parent_id: str | None = None
+    opt_in_regions: set[str] = field(default_factory=set)
+
+    @property
+    def in_organization(self) -> bool:
+        return self.parent_id is not None
+
+
+@dataclass
+class OrganizationalUnit:
+    id: str
+    name: str
+    parent_id: str
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """An administrator's record of one member account in one Region (immutable: replace it to change it).
+
+    ``organization`` tells an account enrolled through Organizations from one added by invitation;
+    ``created_at`` is when CreateMembers last (re)created it, which drives the eventual-consistency fault.
+    """
+
+    account_id: str
+    email: str | None
+    status: str
+    organization: bool
+    created_at: float
+    updated_at: float
+    invited_at: float | None = None
+
+
+class MemberTable:
+    """An administrator's members in one Region, with sorted indexes so a page costs O(page), not O(members).
+
+    Records change only through ``put`` and ``remove``, which keep the indexes and counters right.
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[str, MemberRecord] = {}
+        self._ids: list[str] = []
+        self._associated_ids: list[str] = []
+        self._organization_count = 0
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def __iter__(self) -> Iterator[MemberRecord]:
+        return (self._records[i] for i in list(self._ids))
+
+    def get(self, account_id: str) -> MemberRecord | None:
+        return self._records.get(account_id)
+
+    @property
+    def organization_count(self) -> int:
+        return self._organization_count
+
+    @property
+    def invited_count(self) -> int:
+        return len(self._records) - self._organization_count
+
+    def put(self, record: MemberRecord) -> None:
+        old = self._records.get(record.account_id)
+        if old is None:
+            bisect.insort(self._ids, record.account_id)
+        else:
+            self._unindex(old)
+        self._records[record.account_id] = record
+        self._organization_count += record.organization
+        if record.status in ASSOCIATED_STATUSES:
+            bisect.insort(self._associated_ids, record.account_id)
+
+    def remove(self, account_id: str) -> MemberRecord | None:
+        old = self._records.pop(account_id, None)
+        if old is not None:
+            self._unindex(old)
+            del self._ids[bisect.bisect_left(self._ids, account_id)]
+        return old
+
+    def _unindex(self, old: MemberRecord) -> None:
+        self._organization_count -= old.organization
+        if old.status in ASSOCIATED_STATUSES:
+            del self._associated_ids[bisect.bisect_left(self._associated_ids, old.account_id)]
+
+    def page(
+        self,
+        after: str | None,
+        limit: int,
+        only_associated: bool,
+        visible: Callable[[MemberRecord], bool],
+    ) -> tuple[list[MemberRecord], str | None]:
+        """Up to ``limit`` visible records after account ``after``, and the cursor of the next page (or None)."""
+        ids = self._associated_ids if only_associated else self._ids
+        index = bisect.bisect_right(ids, after) if after else 0
+        found: list[MemberRecord] = []
+        while index < len(ids):
+            record = self._records[ids[index]]
+            index += 1
+            if not visible(record):
+                continue
+            if len(found) == limit:
+                # Only announce a next page when one more visible record really exists.
+                return found, found[-1].account_id
+            found.append(record)
+        return found, None
+
+
+@dataclass
+class Invitation:
+    """An invitation received by a member account, in the Region it was sent from."""
+
+    sender: str
+    invitation_id: str
+    invited_at: float
+
+
+@dataclass
+class AdministratorLink:
+    """A member account's view of its administrator in one Region."""
+
+    account_id: str
+    status: str
+    invitation_id: str | None = None
+    invited_at: float | None = None
+
+
+@dataclass
+class OrganizationConfig:
+    """The delegated administrator's organization configuration in one Region (the home Region for CENTRAL)."""
+
+    auto_enable: bool = False
+    auto_enable_standards: str = "DEFAULT"
+    configuration_type: str = "LOCAL"
+    status: str = "ENABLED"
+    status_message: str | None = None
+    ready_at: float | None = None
+    failure: str | None = None
+
+    @property
+    def central_in_effect(self) -> bool:
+        """Central configuration governs the organization (requested or done, not failed)."""
+        return self.configuration_type == "CENTRAL" and self.status in ("PENDING", "ENABLED")
+
+
+@dataclass
+class Hub:
+    """Security Hub in one account and Region: the subscription and both sides of membership."""
+
+    enabled: bool = False
+    subscribed_at: float | None = None
+    members: MemberTable = field(default_factory=MemberTable)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
+    administrator: AdministratorLink | None = None
+    org_config: OrganizationConfig | None = None
+
+    def enable(self, now: float) -> None:
+        if not self.enabled:
+            self.enabled = True
+            self.subscribed_at = now
+
+    @property
+    def is_default(self) -> bool:
+        """Nothing worth persisting (such hubs are left out of ``World.to_dict``)."""
+        return not (self.enabled or len(self.members) or self.invitations or self.administrator or self.org_config)
+
+
+@dataclass
+class AdminDesignation:
+    """The Security Hub delegated administrator of the organization in one Region."""
+
+    account_id: str
+    status: str = ADMIN_ENABLED
+    designated_at: float = 0.0
+    removal_at: float | None = None
+
+
+@dataclass
+class FindingAggregator:
+    """An account's one finding aggregator; its Region is the account's home Region."""
+
+    arn: str
+    account_id: str
+    home_region: str
+    mode: str
+    regions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class S3Object:
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: float
+
+
+@dataclass
+class Bucket:
+    name: str
+    owner: str
+    region: str
+    created_at: float
+    objects: dict[str, S3Object] = field(default_factory=dict)
+
+
+def _random_id(rng: random.Random, length: int) -> str:
+    return "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(length))
+
+
+class World:
+    """The whole emulated state: build one with ``World.organization(...)`` and pass it to ``Emulator``.
+
+    The builder helpers (``add_organizational_unit``, ``add_account``, ``add_standalone_account``,
+    ``suspend_account``, ``enable_region``) may be called before or while the emulator serves.
+    """
+
+    def __init__(
+        self,
+        management_account: str = "000000000001",
+        *,
+        seed: int = 0,
+        settings: WorldSettings | None = None,
+    ) -> None:
+        self.lock = threading.RLock()
+        self.settings = settings or WorldSettings()
+        self._rng = random.Random(seed)
+        now = time.time()
+        self.management_account = management_account
+        self.org_id = "o-" + _random_id(self._rng, 10)
+        self.root_id = "r-" + _random_id(self._rng, 4)
+        self.accounts: dict[str, Account] = {
+            management_account: Account(
+                management_account,
+                "Management",
+                "management@example.com",
+                joined_at=now,
+                parent_id=self.root_id,
+            )
+        }
+        self.organizational_units: dict[str, OrganizationalUnit] = {}
+        self.hubs: dict[tuple[str, str], Hub] = {}
+        self.admins: dict[str, list[AdminDesignation]] = {}
+        self.aggregators: dict[str, FindingAggregator] = {}
+        self.delegated_admins: dict[str, dict[str, float]] = {}
+        self.service_access: dict[str, float] = {}
+        self.buckets: dict[str, Bucket] = {}
+        self._pending_configs: set[tuple[str, str]] = set()
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def organization(
+        cls,
+        management_account: str = "000000000001",
+        member_count: int = 0,
+        seed: int = 0,
+        *,
+        opt_in_regions_enabled: Iterable[str] = (),
+        settings: WorldSettings | None = None,
+    ) -> World:
+        """An organization: root, OUs ``Security``, ``Infrastructure``, ``Workloads`` (with nested ``Prod`` and
+        ``NonProd``) and ``Sandbox``, and ``member_count`` ACTIVE accounts besides the management account.
+
+        The first two members are ``security-tooling`` and ``log-archive`` in the Security OU; the others are
+        spread over the root and the other OUs. Account IDs are random 12-digit strings drawn from ``seed``
+        (leading zeros included). Every account, the management account too, enables
+        ``opt_in_regions_enabled``.
+        """
+        world = cls(management_account, seed=seed, settings=settings)
+        security = world.add_organizational_unit("Security")
+        workloads = world.add_organizational_unit("Workloads")
+        homes = [
+            world.root_id,
+            world.add_organizational_unit("Infrastructure"),
+            world.add_organizational_unit("Prod", parent_id=workloads),
+            world.add_organizational_unit("NonProd", parent_id=workloads),
+            world.add_organizational_unit("Sandbox"),
+        ]
+        for index in range(member_count):
+            if index < 2:
+                name, parent = ("security-tooling", "log-archive")[index], security
+            else:
+                name, parent = f"member-{index:05d}", world._rng.choice(homes)
+            world.add_account(name=name, parent_id=parent)
+        for region in opt_in_regions_enabled:
+            for account_id in world.accounts:
+                world.enable_region(account_id, region)
+        return world
+
+    def _new_account_id(self) -> str:
+        while True:
+            candidate = f"{self._rng.randrange(10**12):012d}"
+            if candidate not in self.accounts:
+                return candidate
+
+    def add_organizational_unit(self, name: str, parent_id: str | None = None) -> str:
+        """Create an OU under ``parent_id`` (default: the root); returns its ID."""
+        with self.lock:
+            parent = parent_id or self.root_id
+            if parent != self.root_id and parent not in self.organizational_units:
+                raise ValueError(f"unknown parent {parent}")
+            ou_id = f"ou-{self.root_id[2:]}-{_random_id(self._rng, 8)}"
+            self.organizational_units[ou_id] = OrganizationalUnit(ou_id, name, parent)
+            return ou_id
+
+    def add_account(
+        self,
+        account_id: str | None = None,
+        *,
+        name: str | None = None,
+        email: str | None = None,
+        parent_id: str | None = None,
+        joined_method: str = "CREATED",
+    ) -> str:
+        """Add an ACTIVE organization account under ``parent_id`` (default: the root); returns its ID.
+
+        Like AWS, an administrator whose LOCAL organization configuration has ``AutoEnable`` enrolls the new
+        account as a member in that Region at once.
+        """
+        with self.lock:
+            parent = parent_id or self.root_id
+            if parent != self.root_id and parent not in self.organizational_units:
+                raise ValueError(f"unknown parent {parent}")
+            account_id = self._register(account_id, name, email, parent, joined_method)
+            now = time.time()
+            for region, designations in self.admins.items():
+                for designation in designations:
+                    hub = self.hubs.get((designation.account_id, region))
+                    config = hub.org_config if hub else None
+                    if designation.status == ADMIN_ENABLED and config and config.auto_enable:
+                        self.enroll_organization_member(designation.account_id, account_id, region, now)
+            return account_id
+
+    def add_standalone_account(
+        self, account_id: str | None = None, *, name: str | None = None, email: str | None = None
+    ) -> str:
+        """Add an account outside the organization (invitation-based membership only); returns its ID."""
+        with self.lock:
+            return self._register(account_id, name, email, None, "CREATED")
+
+    def _register(
+        self, account_id: str | None, name: str | None, email: str | None, parent: str | None, joined: str
+    ) -> str:
+        account_id = account_id or self._new_account_id()
+        if len(account_id) != 12 or not account_id.isdigit():
+            raise ValueError(f"account IDs are 12 digits: {account_id!r}")
+        if account_id in self.accounts:
+            raise ValueError(f"account {account_id} already exists")
+        name = name or f"account-{account_id}"
+        self.accounts[account_id] = Account(
+            account_id,
+            name,
+            email or f"aws+{name}@example.com",
+            joined_method=joined,
+            joined_at=time.time(),
+            parent_id=parent,
+        )
+        return account_id
+
+    def suspend_account(self, account_id: str) -> None:
+        """Mark an organization account SUSPENDED (CreateMembers then records it as ``AccountSuspended``)."""
+        with self.lock:
+            self.accounts[account_id].status = "SUSPENDED"
+
+    def enable_region(self, account_id: str, region: str) -> None:
+        """Opt the account in to an opt-in Region."""
+        if region not in OPT_IN_REGIONS:
+            raise ValueError(f"{region} is not an opt-in Region")
+        with self.lock:
+            self.accounts[account_id].opt_in_regions.add(region)
+
+    # ------------------------------------------------------------------ queries
+
+    def member_account_ids(self) -> list[str]:
+        """The organization's accounts other than the management account, in creation order."""
+        with self.lock:
+            return [a.id for a in self.accounts.values() if a.in_organization and a.id != self.management_account]
+
+    def in_organization(self, account_id: str) -> bool:
+        account = self.accounts.get(account_id)
+        return account is not None and account.in_organization
+
+    def region_enabled(self, account_id: str, region: str) -> bool:
+        return region in STANDARD_REGIONS or region in self.accounts[account_id].opt_in_regions
+
+    def enabled_regions(self, account_id: str) -> list[str]:
+        return [r for r in ALL_REGIONS if self.region_enabled(account_id, r)]
+
+    def hub(self, account_id: str, region: str) -> Hub:
+        """Security Hub state of an account in a Region (created on first use)."""
+        hub = self.hubs.get((account_id, region))
+        if hub is None:
+            hub = self.hubs[(account_id, region)] = Hub()
+        return hub
+
+    def designations(self, region: str) -> list[AdminDesignation]:
+        return self.admins.get(region, [])
+
+    def current_admin(self, region: str) -> AdminDesignation | None:
+        """The ENABLED delegated administrator of the Region, if any."""
+        return next((d for d in self.designations(region) if d.status == ADMIN_ENABLED), None)
+
+    def governed_regions(self, aggregator: FindingAggregator) -> set[str]:
+        """The home Region and the Regions linked to it."""
+        mode, listed = aggregator.mode, set(aggregator.regions)
+        if mode == "ALL_REGIONS":
+            linked = set(self.enabled_regions(aggregator.account_id))
+        elif mode == "ALL_REGIONS_EXCEPT_SPECIFIED":
+            linked = set(self.enabled_regions(aggregator.account_id)) - listed
+        elif mode == "SPECIFIED_REGIONS":
+            linked = listed
+        else:
+            linked = set()
+        return linked | {aggregator.home_region}
+
+    def central_config(self, admin: str, region: str) -> OrganizationConfig | None:
+        """The CENTRAL configuration (from the home Region) that covers ``region``, if any."""
+        aggregator = self.aggregators.get(admin)
+        if aggregator is None:
+            return None
+        home = self.hubs.get((admin, aggregator.home_region))
+        config = home.org_config if home else None
+        if config and config.configuration_type == "CENTRAL" and region in self.governed_regions(aggregator):
+            return config
+        return None
+
+    def central_applies(self, admin: str, region: str) -> bool:
+        config = self.central_config(admin, region)
+        return config is not None and config.central_in_effect
+
+    def organization_config(self, admin: str, region: str) -> OrganizationConfig:
+        """What DescribeOrganizationConfiguration reports: CENTRAL from the home Region, else the Region's own."""
+        return self.central_config(admin, region) or self.hub(admin, region).org_config or OrganizationConfig()
+
+    # ------------------------------------------------------------------ state transitions
+
+    def designate_admin(self, region: str, account_id: str, now: float) -> None:
+        """Make the account the delegated administrator in the Region; enables its hub there."""
+        self.admins.setdefault(region, []).append(AdminDesignation(account_id, ADMIN_ENABLED, now))
+        hub = self.hub(account_id, region)
+        hub.enable(now)
+        hub.org_config = hub.org_config or OrganizationConfig()
+        self.delegated_admins.setdefault(account_id, {}).setdefault(SECURITYHUB_PRINCIPAL, now)
+        self.service_access.setdefault(SECURITYHUB_PRINCIPAL, now)
+
+    def remove_admin(self, region: str, account_id: str) -> None:
+        """Remove the administrator in one Region: its organization members are disassociated (they keep
+        Security Hub enabled, as standalone accounts), its organization configuration is dropped; invited
+        members stay. The Organizations registration goes when no Region has it as administrator any more.
+        """
+        remaining = [d for d in self.designations(region) if d.account_id != account_id]
+        if remaining:
+            self.admins[region] = remaining
+        else:
+            self.admins.pop(region, None)
+        hub = self.hubs.get((account_id, region))
+        if hub is not None:
+            for record in list(hub.members):
+                if record.organization:
+                    hub.members.remove(record.account_id)
+                    self._drop_link(record.account_id, region, account_id)
+            hub.org_config = None
+            self._pending_configs.discard((account_id, region))
+        if not any(d.account_id == account_id for ds in self.admins.values() for d in ds):
+            registrations = self.delegated_admins.get(account_id, {})
+            registrations.pop(SECURITYHUB_PRINCIPAL, None)
+            if not registrations:
+                self.delegated_admins.pop(account_id, None)
+
+    def _drop_link(self, member: str, region: str, admin: str) -> None:
+        member_hub = self.hubs.get((member, region))
+        if member_hub and member_hub.administrator and member_hub.administrator.account_id == admin:
+            member_hub.administrator = None
+
+    def disassociate_member(self, admin: str, member: str, region: str, status: str, now: float) -> None:
+        """Set the admin-side record to ``status`` (Removed/Resigned) and drop the member-side link."""
+        hub = self.hub(admin, region)
+        record = hub.members.get(member)
+        if record is not None:
+            hub.members.put(dataclasses.replace(record, status=status, updated_at=now))
+        self._drop_link(member, region, admin)
+
+    def enroll_organization_member(self, admin: str, member: str, region: str, now: float) -> None:
+        """Enroll an organization account: member record ``Enabled`` without invitation, Security Hub
+        enabled in the member account, member-side link to the administrator."""
+        member_hub = self.hub(member, region)
+        member_hub.enable(now)
+        members = self.hub(admin, region).members
+        old = members.get(member)
+        created_at = old.created_at if old and old.status in ASSOCIATED_STATUSES else now
+        email = self.accounts[member].email
+        members.put(MemberRecord(member, email, "Enabled", True, created_at, now))
+        member_hub.administrator = AdministratorLink(admin, "Enabled")
+
+    def request_central_config(self, admin: str, region: str, now: float) -> None:
+        """Start CENTRAL in the home Region: PENDING now, ENABLED (or FAILED) after the world's delay."""
+        self.hub(admin, region).org_config = OrganizationConfig(
+            auto_enable=False,
+            auto_enable_standards="NONE",
+            configuration_type="CENTRAL",
+            status="PENDING",
+            ready_at=now + self.settings.central_config_seconds,
+            failure=self.settings.central_config_failure,
+        )
+        self._pending_configs.add((admin, region))
+
+    def settle(self, now: float) -> None:
+        """Apply the transitions whose time has come."""
+        for region, designations in list(self.admins.items()):
+            for designation in list(designations):
+                removal_at = designation.removal_at
+                if designation.status == ADMIN_DISABLE_IN_PROGRESS and removal_at is not None and removal_at <= now:
+                    self.remove_admin(region, designation.account_id)
+        for key in list(self._pending_configs):
+            hub = self.hubs.get(key)
+            config = hub.org_config if hub else None
+            if config is None or config.status != "PENDING":
+                self._pending_configs.discard(key)
+            elif config.ready_at is None or config.ready_at <= now:
+                config.status = "FAILED" if config.failure else "ENABLED"
+                config.status_message = config.failure
+                self._pending_configs.discard(key)
+
+    # ------------------------------------------------------------------ persistence
+
+    def to_dict(self) -> dict[str, Any]:
+        """The full state as JSON-serializable data (``load`` reads it back)."""
+        with self.lock:
+            hubs = []
+            for (account_id, region), hub in sorted(self.hubs.items()):
+                if hub.is_default:
+                    continue
+                hubs.append(
+                    {
+                        "account": account_id,
+                        "region": region,
+                        "enabled": hub.enabled,
+                        "subscribed_at": hub.subscribed_at,
+                        "members": [dataclasses.asdict(m) for m in hub.members],
+                        "invitations": [dataclasses.asdict(i) for i in hub.invitations.values()],
+                        "administrator": dataclasses.asdict(hub.administrator) if hub.administrator else None,
+                        "organization_configuration": (dataclasses.asdict(hub.org_config) if hub.org_config else None),
+                    }
+                )
+            return {
+                "version": 1,
+                "management_account": self.management_account,
+                "org_id": self.org_id,
+                "root_id": self.root_id,
+                "settings": dataclasses.asdict(self.settings),
+                "accounts": [
+                    {**dataclasses.asdict(a), "opt_in_regions": sorted(a.opt_in_regions)}
+                    for a in self.accounts.values()
+                ],
+                "organizational_units": [dataclasses.asdict(o) for o in self.organizational_units.values()],
+                "securityhub": {
+                    "hubs": hubs,
+                    "administrators": {
+                        region: [dataclasses.asdict(d) for d in ds] for region, ds in self.admins.items()
+                    },
+                    "finding_aggregators": [dataclasses.asdict(a) for a in self.aggregators.values()],
+                },
+                "organizations": {
+                    "delegated_administrators": {k: dict(v) for k, v in self.delegated_admins.items()},
+                    "service_access": dict(self.service_access),
+                },
+                "s3": {
+                    "buckets": [
+                        {
+                            "name": b.name,
+                            "owner": b.owner,
+                            "region": b.region,
+                            "created_at": b.created_at,
+                            "objects": {
+                                key: {
+                                    "body_base64": base64.b64encode(o.body).decode(),
+                                    "content_type": o.content_type,
+                                    "etag": o.etag,
+                                    "last_modified": o.last_modified,
+                                }
+                                for key, o in b.objects.items()
+                            },
+                        }
+                        for b in self.buckets.values()
+                    ]
+                },
+            }
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Replace the whole state with ``data`` (from ``to_dict``), keeping this object and its lock."""
+        if data.get("version") != 1:
+            raise ValueError(f"unsupported state version {data.get('version')!r}")
+        with self.lock:
+            self.management_account = data["management_account"]
+            self.org_id = data["org_id"]
+            self.root_id = data["root_id"]
+            self.settings = WorldSettings(**data["settings"])
+            self.accounts = {
+                a["id"]: Account(**{**a, "opt_in_regions": set(a["opt_in_regions"])}) for a in data["accounts"]
+            }
+            self.organizational_units = {o["id"]: OrganizationalUnit(**o) for o in data["organizational_units"]}
+            securityhub = data["securityhub"]
+            self.hubs = {}
+            self._pending_configs = set()
+            for h in securityhub["hubs"]:
+                hub = self.hub(h["account"], h["region"])
+                hub.enabled, hub.subscribed_at = h["enabled"], h["subscribed_at"]
+                for m in h["members"]:
+                    hub.members.put(MemberRecord(**m))
+                hub.invitations = {i["sender"]: Invitation(**i) for i in h["invitations"]}
+                hub.administrator = AdministratorLink(**h["administrator"]) if h["administrator"] else None
+                config = h["organization_configuration"]
+                hub.org_config = OrganizationConfig(**config) if config else None
+                if hub.org_config and hub.org_config.status == "PENDING":
+                    self._pending_configs.add((h["account"], h["region"]))
+            self.admins = {
+                region: [AdminDesignation(**d) for d in ds] for region, ds in securityhub["administrators"].items()
+            }
+            self.aggregators = {a["account_id"]: FindingAggregator(**a) for a in securityhub["finding_aggregators"]}
+            organizations = data["organizations"]
+            self.delegated_admins = {k: dict(v) for k, v in organizations["delegated_administrators"].items()}
+            self.service_access = dict(organizations["service_access"])
+            self.buckets = {}
+            for b in data["s3"]["buckets"]:
+                objects = {
+                    key: S3Object(base64.b64decode(o["body_base64"]), o["content_type"], o["etag"], o["last_modified"])
+                    for key, o in b["objects"].items()
+                }
+                self.buckets[b["name"]] = Bucket(b["name"], b["owner"], b["region"], b["created_at"], objects)
