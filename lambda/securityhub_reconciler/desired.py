@@ -439,12 +439,15 @@ def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberLis
         problems.append(f"{where} must be an object with Accounts and OrganizationSelectors")
         return MemberListDocument()
     accounts: dict[str, MemberAccount] = {}
-    for index, entry in enumerate(value.get("Accounts") or []):
+    for index, entry in enumerate(_list_at(value, "Accounts", problems, where)):
         if not isinstance(entry, Mapping):
             problems.append(f"{where}.Accounts[{index}] must be an object with AccountId and Email")
             continue
         account_id, email = entry.get("AccountId"), entry.get("Email") or None
-        problem = account_id_problem(account_id) or (email_problem(email) if isinstance(email, str) else None)
+        if email is not None and not isinstance(email, str):
+            problems.append(f"{where}.Accounts[{index}]: email {email!r} must be a string")
+            continue
+        problem = account_id_problem(account_id) or (email_problem(email) if email else None)
         if problem or not isinstance(account_id, str):
             problems.append(f"{where}.Accounts[{index}]: {problem}")
             continue
@@ -453,7 +456,7 @@ def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberLis
             problems.append(f"{where}: account {account_id} is listed twice with different emails; keep one entry")
         accounts[account_id] = MemberAccount(account_id, email)
     selectors = []
-    for index, entry in enumerate(value.get("OrganizationSelectors") or []):
+    for index, entry in enumerate(_list_at(value, "OrganizationSelectors", problems, where)):
         reader = _Reader(entry if isinstance(entry, Mapping) else {})
         ous = entry.get("OrganizationalUnits") if isinstance(entry, Mapping) else None
         selectors.append(
@@ -467,6 +470,16 @@ def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberLis
         )
         problems.extend(f"{where}.OrganizationSelectors[{index}]: {p}" for p in reader.problems)
     return MemberListDocument(accounts=tuple(accounts.values()), selectors=tuple(selectors))
+
+
+def _list_at(value: Mapping[str, Any], key: str, problems: list[str], where: str) -> list[Any]:
+    items = value.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(f"{where}.{key} must be a list, got {items!r}")
+        return []
+    return items
 
 
 def parse_member_list_document(text: str | bytes, where: str = "member list") -> MemberListDocument:

@@ -44,8 +44,9 @@ class TokenBucket:
                 now = self._clock()
                 self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.rate)
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # The tolerance keeps float rounding from asking for a wait shorter than the clock can measure.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return waited
                 shortfall = (1 - self._tokens) / self.rate
             self._sleep(shortfall)
