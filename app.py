@@ -17,10 +17,14 @@ def main() -> None:
     app = cdk.App()
     try:
         config = load_config(app.node.try_get_context("config") or DEFAULT_CONFIG)
-        SecurityHubOrganization(app, config.stage_name, **config.organization_props())
+        organization = SecurityHubOrganization(app, config.stage_name, **config.organization_props())
     except SecurityHubConfigurationError as error:
         sys.exit(str(error))
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    # Registered on the stage, whose stacks it checks: the aspect that writes each acknowledged finding and its
+    # reason into the templates (Metadata.cdk_nag, an audit trail) does not cross into a stage from the app.
+    cdk.Validations.of(organization).add_plugins(
+        AwsSolutionsChecks(organization, write_suppressions_to_cloud_formation=True)
+    )
     app.synth()
 
 

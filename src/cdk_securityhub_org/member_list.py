@@ -198,8 +198,8 @@ def _account_fields(value: object) -> tuple[object, object, str | None]:
     """(account ID, email, problem with the shape of ``value``)."""
     if isinstance(value, MemberAccount):
         return value.account_id, value.email, None
-    if isinstance(value, str):
-        return value, None, None
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return value, None, None  # a number is reported as a mangled account ID, with the fix
     if isinstance(value, tuple) and len(value) == 2:
         return value[0], value[1], None
     if isinstance(value, Mapping):

@@ -1,0 +1,37 @@
+"""InvitationAccepter: the custom resource, its handlers and their permissions."""
+
+from __future__ import annotations
+
+from securityhub_reconciler import permissions
+from securityhub_reconciler.desired import parse_invitation_accepter
+from securityhub_templates import delivered_properties, rendered
+
+TYPE = "Custom::SecurityHubInvitationAccepter"
+IS_COMPLETE = "securityhub_reconciler.invitation_accepter.is_complete"
+ON_EVENT = "securityhub_reconciler.invitation_accepter.on_event"
+
+
+def test_properties_name_the_administrator_and_the_member_account(variants):
+    resource = variants.stacks["Invited"].custom_resource(TYPE)
+    assert delivered_properties(resource) == {
+        "Regions": ["us-east-1", "eu-west-1"],
+        "OnRegionUnavailable": "FAIL",
+        "RemovalPolicy": "DESTROY",
+        "ExpectedAccount": "333333333333",
+        "AdministratorAccountId": "222222222222",
+    }
+    assert resource["DeletionPolicy"] == "Delete"
+    assert resource["Properties"]["ServiceTimeout"] == "3600"
+
+
+def test_is_complete_gets_exactly_the_derived_actions_on_its_own_hubs(variants):
+    stack = variants.stacks["Invited"]
+    spec = parse_invitation_accepter(delivered_properties(stack.custom_resource(TYPE)))
+    assert stack.handler_actions(IS_COMPLETE) == permissions.invitation_accepter_actions(spec)
+    assert "securityhub:DisassociateFromAdministratorAccount" in stack.handler_actions(IS_COMPLETE)
+    assert stack.handler_actions(ON_EVENT) == set()
+    (on_hub,) = [s for s in stack.handler_statements(IS_COMPLETE) if s.get("Sid") == "OnOwnHub"]
+    assert sorted(rendered(r) for r in on_hub["Resource"]) == [
+        "arn:${AWS::Partition}:securityhub:eu-west-1:333333333333:hub/default",
+        "arn:${AWS::Partition}:securityhub:us-east-1:333333333333:hub/default",
+    ]

@@ -1,0 +1,91 @@
+"""Members: inline and S3-asset member lists, the custom resource, its handlers and their permissions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from securityhub_reconciler import permissions
+from securityhub_reconciler.desired import MemberListLocation, parse_member_list_document, parse_members
+from securityhub_templates import delivered_properties, rendered
+
+from cdk_securityhub_org.members import INLINE_MEMBER_LIST_MAX_BYTES
+
+TYPE = "Custom::SecurityHubMembers"
+IS_COMPLETE = "securityhub_reconciler.members.is_complete"
+ON_EVENT = "securityhub_reconciler.members.on_event"
+
+
+def test_sample_list_travels_inline_sorted_and_after_the_organization_configuration(sample_app):
+    resource = sample_app.administrator.custom_resource(TYPE)
+    properties = delivered_properties(resource)
+    assert properties["MemberList"] == {
+        "Accounts": [
+            {"AccountId": "012345678901", "Email": "acquired-subsidiary@example.org"},
+            {"AccountId": "111122223333", "Email": "security-partner@example.com"},
+            {"AccountId": "444455556666", "Email": "audit-vendor@example.net"},
+        ],
+        "OrganizationSelectors": [{"ExcludeAccounts": ["000000000009"]}],
+    }
+    assert "MemberListLocation" not in properties
+    assert (properties["Prune"], properties["InviteNonOrganizationAccounts"], properties["ExpectedAccount"]) == (
+        "NONE",
+        "true",
+        "000000000002",
+    )
+    (configuration,) = sample_app.administrator.of_type("Custom::SecurityHubOrganizationConfiguration")
+    assert resource["DependsOn"] == [configuration]
+    assert resource["DeletionPolicy"] == "Retain"
+
+
+def test_a_large_list_travels_as_an_s3_asset_with_its_content_hash(variants):
+    properties = delivered_properties(variants.stacks["LargeMembers"].custom_resource(TYPE))
+    assert "MemberList" not in properties
+    location = properties["MemberListLocation"]
+    staged = variants.outdir / f"asset.{location['Key']}"
+    content = staged.read_bytes()
+    assert content.decode() == variants.large_members.document.dumps()
+    assert location["Sha256"] == hashlib.sha256(content).hexdigest()
+    document = parse_member_list_document(content)
+    assert len(document.accounts) == 10_000
+    assert len(content) > INLINE_MEMBER_LIST_MAX_BYTES
+
+
+def test_template_size_does_not_grow_with_the_list(variants):
+    medium, large = variants.stacks["MediumMembers"], variants.stacks["LargeMembers"]
+    assert len(variants.medium_members.document.accounts) == 300
+    # The stacks differ in name only; the framework functions' descriptions quote it.
+    assert len(json.dumps(medium.template).replace("MediumMembers", "LargeMembers")) == len(json.dumps(large.template))
+    assert len(json.dumps(large.template)) < 51_200  # CloudFormation's limit for a template passed inline
+
+
+def test_is_complete_reads_exactly_the_list_object(variants):
+    stack = variants.stacks["LargeMembers"]
+    location = stack.custom_resource(TYPE)["Properties"]["MemberListLocation"]
+    (read,) = [s for s in stack.handler_statements(IS_COMPLETE) if s.get("Sid") == "ReadMemberList"]
+    assert read["Action"] == "s3:GetObject"
+    bucket, key = rendered(location["Bucket"]), rendered(location["Key"])
+    assert rendered(read["Resource"]) == f"arn:${{AWS::Partition}}:s3:::{bucket}/{key}"
+
+
+def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sample_app, variants):
+    cases = [
+        (sample_app.administrator, None),
+        (variants.stacks["AnyAccount"], None),
+        (variants.stacks["LargeMembers"], variants.large_members.document),
+    ]
+    for stack, stored_document in cases:
+        spec = parse_members(delivered_properties(stack.custom_resource(TYPE)))
+        document = stored_document if isinstance(spec.member_list, MemberListLocation) else spec.member_list
+        assert stack.handler_actions(IS_COMPLETE) == permissions.members_actions(spec, document)
+        assert stack.handler_actions(ON_EVENT) == set()
+    large = variants.stacks["LargeMembers"].handler_actions(IS_COMPLETE)
+    assert {"securityhub:DeleteMembers", "organizations:ListAccountsForParent", "s3:GetObject"} <= large
+    assert "securityhub:InviteMembers" not in variants.stacks["AnyAccount"].handler_actions(IS_COMPLETE)
+
+
+def test_a_stack_without_an_account_does_not_pin_the_handler(variants):
+    properties = delivered_properties(variants.stacks["AnyAccount"].custom_resource(TYPE))
+    assert "ExpectedAccount" not in properties
+    (on_hub,) = [s for s in variants.stacks["AnyAccount"].handler_statements(IS_COMPLETE) if s.get("Sid") == "OnOwnHub"]
+    assert rendered(on_hub["Resource"]) == "arn:${AWS::Partition}:securityhub:us-east-1:${AWS::AccountId}:hub/default"
