@@ -293,7 +293,11 @@ class Reconciler(Construct):
         acknowledgements: dict[str, str] = {}
         for grant in grants:
             policy.add_statements(grant.statement)
-            acknowledgements.update(grant.acknowledgements)
+            for finding, reason in grant.acknowledgements.items():
+                # Two statements can raise the same finding (Resource::*): keep both reasons.
+                acknowledgements[finding] = (
+                    f"{acknowledgements[finding]} {reason}" if finding in acknowledgements else reason
+                )
         _acknowledge(policy, acknowledgements)
         # isComplete must not run before its permissions exist.
         self.is_complete_handler.node.add_dependency(policy)

@@ -76,13 +76,10 @@ class SecurityHubConfig:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
-    source: Path = field(default=Path("."), compare=False)
 
     def organization_props(self) -> dict[str, Any]:
         """Keyword arguments for ``SecurityHubOrganization``."""
-        return {
-            f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in ("stage_name", "source")
-        }
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "stage_name"}
 
 
 # ---------------------------------------------------------------------------------------------------- the schema
@@ -265,7 +262,7 @@ def load_config(path: str | Path) -> SecurityHubConfig:
         values.update(_member_props(reader, members, path.parent))
     if reader.problems:
         raise SecurityHubConfigurationError({str(path): reader.problems})
-    return SecurityHubConfig(**values, source=path)
+    return SecurityHubConfig(**values)
 
 
 def _member_props(reader: _Reader, members: dict[str, Any], base: Path) -> dict[str, Any]:

@@ -28,6 +28,9 @@ class DelegatedAdmin(Construct):
         enabled.
     :param management_account_id: the management account, where the handler must run. Default: the stack's
         account, when it is concrete.
+
+    Attributes: ``spec`` (the ``DelegatedAdminSpec`` behind the properties) and ``resource``
+    (the ``cdk.CustomResource``).
     """
 
     def __init__(

@@ -26,6 +26,9 @@ class InvitationAccepter(Construct):
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param member_account_id: the invited account, where the handler must run. Default: the stack's account, when
         it is concrete.
+
+    Attributes: ``spec`` (the ``InvitationAccepterSpec`` behind the properties) and ``resource``
+    (the ``cdk.CustomResource``).
     """
 
     def __init__(

@@ -49,6 +49,9 @@ class Members(Construct):
 
     A list whose canonical JSON is at most 4 KB travels inline (``MemberList``); a larger one as an S3 file asset
     (``MemberListLocation`` with its SHA-256), so that any size keeps the template and the events small.
+
+    Attributes: ``spec`` (the ``MembersSpec`` behind the properties), ``document`` (the member-list document, also
+    when it travels as an asset) and ``resource`` (the ``cdk.CustomResource``).
     """
 
     def __init__(

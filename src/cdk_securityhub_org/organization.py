@@ -65,7 +65,8 @@ class SecurityHubOrganization(cdk.Stage):
     ) -> None:
         super().__init__(scope, id)
         if deployment_region is None:
-            deployment_region = home_region or next(iter(regions), None) if isinstance(regions, Sequence) else None
+            declared = regions if isinstance(regions, Sequence) and not isinstance(regions, str) else ()
+            deployment_region = home_region or next(iter(declared), None)
 
         def environment(account: object) -> cdk.Environment:
             # A malformed account ID is reported by the constructs below; the stack is left account-agnostic.

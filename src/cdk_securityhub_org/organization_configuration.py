@@ -44,6 +44,9 @@ class OrganizationConfiguration(Construct):
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
         is concrete.
+
+    Attributes: ``spec`` (the ``OrganizationConfigurationSpec`` behind the properties) and ``resource``
+    (the ``cdk.CustomResource``).
     """
 
     def __init__(
