@@ -114,7 +114,11 @@ class Outcome:
 
     def failure_message(self, issues: list[tuple[str, Issue]], limit: int = RESPONSE_BUDGET_BYTES // 2) -> str:
         """A stack-event reason that names the Regions and accounts, cut to fit the response limit."""
-        lines = [f"{region} {issue}" for region, issue in issues]
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for region, issue in issues:
+            # The same failure in many Regions is one line naming all of them.
+            grouped.setdefault((issue.subject, issue.reason.replace(region, "<Region>")), []).append(region)
+        lines = [f"{subject} in {', '.join(regions)}: {reason}" for (subject, reason), regions in grouped.items()]
         head = f"{len(lines)} item(s) could not be reconciled: "
         return _bounded(head + "; ".join(lines), limit)
 
