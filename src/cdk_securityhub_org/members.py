@@ -74,18 +74,18 @@ class Members(Construct):
         document = MemberListDocument()
         if not isinstance(member_list, MemberList):
             problems.add("member_list", f"{member_list!r} is not a MemberList; build one with MemberList.from_*")
-        elif list_problems := member_list.problems:
+        else:
+            list_problems = member_list.problems
             for problem in list_problems:
                 problems.add("member_list", problem)
-        else:
-            document = member_list.document()
-            if administrator and any(account.account_id == administrator for account in document.accounts):
-                declared_at = ", ".join(member_list.origins(administrator))
+            if administrator and (declared_at := member_list.origins(administrator)):
                 problems.add(
                     "member_list",
-                    f"the administrator account {administrator} is in its own member list ({declared_at});"
+                    f"the administrator account {administrator} is in its own member list ({', '.join(declared_at)});"
                     " remove it there",
                 )
+            if not list_problems:
+                document = member_list.document()
         inline_spec = MembersSpec(
             scope=scope_spec(
                 problems,
