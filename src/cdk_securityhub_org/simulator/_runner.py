@@ -1,8 +1,11 @@
 """Runs one Lambda handler invocation in this process, the way the Lambda Python runtime would.
 
-Started by ``lambda_runtime`` as ``python -P -B _runner.py <result-fd>`` with the asset directory
-first on ``PYTHONPATH``. The event arrives as JSON on stdin; stdout and stderr are the function's log
-stream. Messages for the simulator go, one JSON object per line, to the dedicated file descriptor:
+Started by ``lambda_runtime`` as ``python -S -P -B _runner.py <result-fd>``. The module search path
+for the handler arrives in ``_SIMULATOR_PYTHONPATH`` (the asset directory first); the runner puts it
+on ``sys.path`` and into ``PYTHONPATH`` only after importing its own modules, so that an asset
+module named like a standard one (``json.py``) cannot break the runner, as in Lambda, whose
+bootstrap also loads before the function's code. The event arrives as JSON on stdin; stdout and
+stderr are the function's log stream. Messages for the simulator go, one JSON object per line, to the dedicated file descriptor:
 ``{"phase": "ready", ...}`` once the handler module is imported (Lambda's init phase), then
 ``{"phase": "result", ...}`` with the return value or the error.
 
@@ -23,13 +26,13 @@ from pathlib import Path
 class LambdaContext:
     """The attributes and method of the Lambda Python runtime's context object."""
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, invoked_function_arn: str, request_id: str, deadline: float) -> None:
         self.function_name = os.environ["AWS_LAMBDA_FUNCTION_NAME"]
         self.function_version = os.environ["AWS_LAMBDA_FUNCTION_VERSION"]
-        self.invoked_function_arn = os.environ["_SIMULATOR_FUNCTION_ARN"]
+        self.invoked_function_arn = invoked_function_arn
         # The real runtime hands the memory size over as the string from its environment.
         self.memory_limit_in_mb = os.environ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"]
-        self.aws_request_id = os.environ["_SIMULATOR_REQUEST_ID"]
+        self.aws_request_id = request_id
         self.log_group_name = os.environ["AWS_LAMBDA_LOG_GROUP_NAME"]
         self.log_stream_name = os.environ["AWS_LAMBDA_LOG_STREAM_NAME"]
         self.identity = None
@@ -119,8 +122,14 @@ def main() -> None:
         channel.flush()
 
     event = json.loads(sys.stdin.buffer.read())
+    # The simulator's own variables are not part of the function's environment.
+    invoked_function_arn = os.environ.pop("_SIMULATOR_FUNCTION_ARN")
+    request_id = os.environ.pop("_SIMULATOR_REQUEST_ID")
+    handler_path = os.environ.pop("_SIMULATOR_PYTHONPATH")
+    sys.path[:0] = handler_path.split(os.pathsep)
+    os.environ["PYTHONPATH"] = handler_path
     task_root = Path(os.environ["LAMBDA_TASK_ROOT"]).resolve()
-    _install_lambda_logging(os.environ["_SIMULATOR_REQUEST_ID"])
+    _install_lambda_logging(request_id)
 
     init_started = time.monotonic()
     handler, failure = _load_handler(os.environ["_HANDLER"], task_root)
@@ -131,7 +140,9 @@ def main() -> None:
         return
 
     started = time.monotonic()
-    context = LambdaContext(started + float(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"]))
+    context = LambdaContext(
+        invoked_function_arn, request_id, started + float(os.environ["AWS_LAMBDA_FUNCTION_TIMEOUT"])
+    )
     try:
         result = handler(event, context)  # type: ignore[operator]
     except Exception as error:

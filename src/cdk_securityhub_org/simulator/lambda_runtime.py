@@ -1,6 +1,6 @@
 """Invoking a Python Lambda handler from a synthesized asset directory, in a subprocess, like Lambda does.
 
-Each invocation is a fresh process (a cold start): the asset directory is first on ``PYTHONPATH``,
+Each invocation is a fresh process (a cold start): the asset directory is first on the module path,
 followed only by the packages the Lambda Python runtime provides (boto3 and its dependencies), so
 that a handler importing anything else fails here as it would in Lambda. The environment is the
 function's own variables plus what Lambda sets (credentials of the stack's account, Region, the
@@ -136,7 +136,10 @@ class LambdaRuntime:
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "LANG": "en_US.UTF-8",
             "TZ": ":UTC",
-            "PYTHONPATH": os.pathsep.join([str(function.code_directory), str(self._runtime_packages_directory())]),
+            # The runner makes this the PYTHONPATH (asset directory first) once its own imports are done.
+            "_SIMULATOR_PYTHONPATH": os.pathsep.join(
+                [str(function.code_directory), str(self._runtime_packages_directory())]
+            ),
             # Lambda's /var/task is read-only; writing __pycache__ into cdk.out would change asset hashes.
             "PYTHONDONTWRITEBYTECODE": "1",
             # Lambda streams logs; unbuffered output keeps the lines written before a timeout kill.

@@ -420,8 +420,11 @@ class StackEngine:
         return found
 
     def _order(self, template: Mapping[str, Any], present: Mapping[str, object]) -> list[str]:
+        """Dependency order of the ``present`` resources; ties keep the template's order."""
+        declared = [logical_id for logical_id in template.get("Resources", {}) if logical_id in present]
+        undeclared = [logical_id for logical_id in present if logical_id not in declared]
         try:
-            return dependency_order(list(present), self._dependencies(template, present))
+            return dependency_order(undeclared + declared, self._dependencies(template, present))
         except CycleError as error:
             raise TemplateError(f"Circular dependency between resources: {error}") from error
 

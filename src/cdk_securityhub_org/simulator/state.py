@@ -86,7 +86,8 @@ class SimulatorState:
     def save(self, path: str | Path) -> None:
         """Write the state to ``path`` as JSON."""
         document = {"version": STATE_VERSION, "stacks": {key: asdict(stack) for key, stack in self.stacks.items()}}
-        Path(path).write_text(json.dumps(document, indent=1, sort_keys=True), encoding="utf-8")
+        # Key order is kept: the template's resource order breaks ties in the dependency order.
+        Path(path).write_text(json.dumps(document, indent=1), encoding="utf-8")
 
     @classmethod
     def load(cls, path: str | Path) -> SimulatorState:
