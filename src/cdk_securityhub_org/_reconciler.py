@@ -380,7 +380,7 @@ class Reconciler(Construct):
 
 def _lambda_role(scope: Construct, id: str, log_group: logs.LogGroup) -> iam.Role:
     """A role that may write to ``log_group`` and nothing else (no managed policy, which would allow any group)."""
-    role = iam.Role(scope, id, assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    role = iam.Role(scope, id, assumed_by=iam.ServicePrincipal(iam.ServicePrincipal.service_principal_name("lambda")))
     log_group.grant_write(role)
     return role
 

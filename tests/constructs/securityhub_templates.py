@@ -101,3 +101,32 @@ def delivered_properties(resource: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {k: as_strings(v) for k, v in resource["Properties"].items() if k not in ("ServiceToken", "ServiceTimeout")}
+
+
+def expect_reconciler(
+    template: Any, resource_type: str, module: str, *, deletion_policy: str, **properties: Any
+) -> None:
+    """With ``aws_cdk.assertions``: one custom resource of ``resource_type`` with ``properties``, the removal policy as
+    its DeletionPolicy, CloudFormation waiting as long as the Provider polls, and the two handler functions."""
+    from aws_cdk.assertions import Match
+
+    template.resource_count_is(resource_type, 1)
+    template.has_resource(
+        resource_type,
+        {
+            "DeletionPolicy": deletion_policy,
+            "UpdateReplacePolicy": deletion_policy,
+            "Properties": Match.object_like({"ServiceTimeout": "3600", **properties}),
+        },
+    )
+    for entry_point, timeout in (("on_event", 60), ("is_complete", 900)):
+        template.has_resource_properties(
+            "AWS::Lambda::Function",
+            {
+                "Handler": f"securityhub_reconciler.{module}.{entry_point}",
+                "Runtime": "python3.14",
+                "Architectures": ["arm64"],
+                "MemorySize": 512,
+                "Timeout": timeout,
+            },
+        )

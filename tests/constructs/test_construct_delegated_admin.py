@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from aws_cdk.assertions import Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import parse_delegated_admin
-from securityhub_templates import as_list, delivered_properties, rendered
+from securityhub_templates import as_list, delivered_properties, expect_reconciler, rendered
 
 TYPE = "Custom::SecurityHubDelegatedAdmin"
 IS_COMPLETE = "securityhub_reconciler.delegated_admin.is_complete"
@@ -87,3 +88,23 @@ def test_provider_polls_every_30_seconds_for_at_most_an_hour(sample_app):
     assert '"IntervalSeconds":30' in definition
     assert '"MaxAttempts":120' in definition
     assert machine["Properties"]["LoggingConfiguration"]["Level"] == "ALL"
+
+
+def test_synthesized_resources(sample_app, variants):
+    expect_reconciler(
+        Template.from_json(sample_app.management.template),
+        TYPE,
+        "delegated_admin",
+        deletion_policy="Retain",
+        AdminAccountId="000000000002",
+        ExpectedAccount="000000000001",
+        RemovalPolicy="RETAIN",
+    )
+    expect_reconciler(
+        Template.from_json(variants.stacks["Management"].template),
+        TYPE,
+        "delegated_admin",
+        deletion_policy="Delete",
+        AllowReplace=True,
+        RemovalPolicy="DESTROY",
+    )

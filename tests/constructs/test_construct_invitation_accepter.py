@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from aws_cdk.assertions import Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import parse_invitation_accepter
-from securityhub_templates import delivered_properties, rendered
+from securityhub_templates import delivered_properties, expect_reconciler, rendered
 
 TYPE = "Custom::SecurityHubInvitationAccepter"
 IS_COMPLETE = "securityhub_reconciler.invitation_accepter.is_complete"
@@ -35,3 +36,14 @@ def test_is_complete_gets_exactly_the_derived_actions_on_its_own_hubs(variants):
         "arn:${AWS::Partition}:securityhub:eu-west-1:333333333333:hub/default",
         "arn:${AWS::Partition}:securityhub:us-east-1:333333333333:hub/default",
     ]
+
+
+def test_synthesized_resources(variants):
+    expect_reconciler(
+        Template.from_json(variants.stacks["Invited"].template),
+        TYPE,
+        "invitation_accepter",
+        deletion_policy="Delete",
+        AdministratorAccountId="222222222222",
+        ExpectedAccount="333333333333",
+    )

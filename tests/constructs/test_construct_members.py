@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from aws_cdk.assertions import Match, Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import MemberListLocation, parse_member_list_document, parse_members
-from securityhub_templates import delivered_properties, rendered
+from securityhub_templates import delivered_properties, expect_reconciler, rendered
 
 from cdk_securityhub_org.members import INLINE_MEMBER_LIST_MAX_BYTES
 
@@ -89,3 +90,23 @@ def test_a_stack_without_an_account_does_not_pin_the_handler(variants):
     assert "ExpectedAccount" not in properties
     (on_hub,) = [s for s in variants.stacks["AnyAccount"].handler_statements(IS_COMPLETE) if s.get("Sid") == "OnOwnHub"]
     assert rendered(on_hub["Resource"]) == "arn:${AWS::Partition}:securityhub:us-east-1:${AWS::AccountId}:hub/default"
+
+
+def test_synthesized_resources(sample_app, variants):
+    expect_reconciler(
+        Template.from_json(sample_app.administrator.template),
+        TYPE,
+        "members",
+        deletion_policy="Retain",
+        MemberList=Match.object_like({"OrganizationSelectors": [{"ExcludeAccounts": ["000000000009"]}]}),
+        MemberListLocation=Match.absent(),
+    )
+    expect_reconciler(
+        Template.from_json(variants.stacks["LargeMembers"].template),
+        TYPE,
+        "members",
+        deletion_policy="Retain",
+        Prune="DELETE_INVITED",
+        MemberList=Match.absent(),
+        MemberListLocation=Match.object_like({"Sha256": Match.string_like_regexp("^[0-9a-f]{64}$")}),
+    )

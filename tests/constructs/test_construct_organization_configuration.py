@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from aws_cdk.assertions import Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import parse_organization_configuration
-from securityhub_templates import as_list, delivered_properties, rendered
+from securityhub_templates import as_list, delivered_properties, expect_reconciler, rendered
 
 TYPE = "Custom::SecurityHubOrganizationConfiguration"
 IS_COMPLETE = "securityhub_reconciler.organization_configuration.is_complete"
@@ -66,3 +67,22 @@ def test_aggregator_actions_are_scoped_to_the_accounts_aggregator(variants):
         "securityhub:ListFindingAggregators",
     }
     assert len(statements["OnOwnHub"]["Resource"]) == 3
+
+
+def test_synthesized_resources(sample_app, variants):
+    expect_reconciler(
+        Template.from_json(sample_app.administrator.template),
+        TYPE,
+        "organization_configuration",
+        deletion_policy="Retain",
+        ConfigurationType="LOCAL",
+        HomeRegion="us-east-1",
+    )
+    expect_reconciler(
+        Template.from_json(variants.stacks["Central"].template),
+        TYPE,
+        "organization_configuration",
+        deletion_policy="Delete",
+        ConfigurationType="CENTRAL",
+        AutoEnable=False,
+    )
