@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from aws_cdk.assertions import Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import parse_delegated_admin
 from securityhub_templates import as_list, delivered_properties, expect_reconciler, rendered
+
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubDelegatedAdmin"
 IS_COMPLETE = "securityhub_reconciler.delegated_admin.is_complete"

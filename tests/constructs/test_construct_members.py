@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
 from aws_cdk.assertions import Match, Template
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import MemberListLocation, parse_member_list_document, parse_members
 from securityhub_templates import delivered_properties, expect_reconciler, rendered
 
 from cdk_securityhub_org.members import INLINE_MEMBER_LIST_MAX_BYTES
+
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubMembers"
 IS_COMPLETE = "securityhub_reconciler.members.is_complete"

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from securityhub_templates import stack_templates
 
 from cdk_securityhub_org import SecurityHubOrganization
+
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
 
 
 def _stack_artifacts(sample_app):

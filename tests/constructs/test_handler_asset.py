@@ -11,6 +11,9 @@ import pytest
 
 from cdk_securityhub_org import _reconciler
 
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
+
 IGNORE_BYTE_CODE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 

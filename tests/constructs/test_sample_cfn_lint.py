@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from securityhub_templates import stack_templates
+
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -15,6 +15,9 @@ from securityhub_reconciler.desired import ConfigurationType, MemberAccount, Org
 
 from cdk_securityhub_org import SecurityHubConfigurationError, load_config
 
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 VALID = """\
 management_account_id: "111111111111"

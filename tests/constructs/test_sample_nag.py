@@ -9,6 +9,9 @@ import pytest
 from aws_cdk import aws_iam as iam
 from cdk_nag import AwsSolutionsChecks
 
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
+
 ACKNOWLEDGED_RULES = "aws:cdk:acknowledged-rules"
 
 

@@ -6,6 +6,9 @@ import pytest
 from securityhub_templates import mask_asset_hashes
 from syrupy.extensions.json import JSONSnapshotExtension
 
+# Synthesizes CDK apps (shared per session) or runs the app.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def snapshot_json(snapshot):
