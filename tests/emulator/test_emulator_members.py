@@ -7,6 +7,7 @@ import time
 import pytest
 
 from cdk_securityhub_org.emulator import Emulator, FaultConfig
+from cdk_securityhub_org.emulator.world import MemberRecord
 
 
 @pytest.fixture
@@ -96,6 +97,17 @@ def test_member_of_another_administrator_is_refused(org, aws, admin):
     assert "already a member of another administrator" in refused["ProcessingResult"]
 
 
+def test_invited_member_cap(emu: Emulator, org, admin):
+    members = emu.world.hub(org.admin, "us-east-1").members
+    with emu.world.lock:
+        for index in range(1_000):
+            members.put(MemberRecord(f"{700000000000 + index}", None, "Created", False, 0.0, 0.0))
+    (refused,) = admin.create_members(AccountDetails=[{"AccountId": org.standalone}])["UnprocessedAccounts"]
+    assert "limit of 1000 invited" in refused["ProcessingResult"]
+    # Organization accounts do not count against the invitation cap.
+    assert admin.create_members(AccountDetails=[{"AccountId": org.members[0]}])["UnprocessedAccounts"] == []
+
+
 def test_forced_unprocessed_fault(emu: Emulator, org, admin):
     emu.set_faults(FaultConfig(rate_limit=False, unprocessed={org.members[0]: "Internal error, try again"}))
     answer = admin.create_members(AccountDetails=[{"AccountId": a} for a in org.members[:2]])
@@ -177,6 +189,8 @@ def test_ten_thousand_members_page_in_o_page(emu: Emulator, org, admin):
         token = page["NextToken"]
     assert seen == 250
     assert admin.describe_organization_configuration()["MemberAccountLimitReached"] is True
+    (refused,) = admin.create_members(AccountDetails=[{"AccountId": org.members[0]}])["UnprocessedAccounts"]
+    assert "limit of 10000" in refused["ProcessingResult"]
     # A page examines at most MaxResults + 1 records wherever it starts (sorted index, no scan).
     table = world.hub(org.admin, "us-east-1").members
     examined = []

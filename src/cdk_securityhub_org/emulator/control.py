@@ -65,6 +65,7 @@ class ControlApi:
                 case "POST", "reset-calls":
                     dispatcher.calls.reset()
                     return _json(200, {"ok": True})
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            # Malformed JSON, unknown fault settings, or a state document that is not a dump.
             return _json(400, {"error": f"{type(error).__name__}: {error}"})
         return _json(404, {"error": f"no control endpoint {request.method} {request.path}"})

@@ -29,8 +29,11 @@ class FaultConfig:
     """What the emulator does to calls besides answering them. Everything but rate limiting is off by default.
 
     Attributes:
-        rate_limit: enforce the services' rate quotas with token buckets per (account, Region, bucket);
-            over the quota Security Hub answers 429 ``LimitExceededException``.
+        rate_limit: enforce rate quotas with token buckets. Security Hub: the published quotas, one bucket
+            per account, Region and operation (10 rps, burst 30, except ``BatchEnableStandards`` 1/1,
+            ``GetFindings`` 3/6, ``UpdateStandardsControl`` 1/5), answered 429 ``LimitExceededException``.
+            Organizations: 20 rps, burst 40 per account (the emulator's choice; AWS publishes no such
+            figure), answered ``TooManyRequestsException``. STS and S3 are not limited.
         rate_scale: multiplier applied to every quota's rate and burst (0.1 makes throttling easy to reach).
         throttle_rate: fraction of calls answered as throttled although under the quota.
         error_rate: fraction of calls answered 500 (``InternalException`` for Security Hub).

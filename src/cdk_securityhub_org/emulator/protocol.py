@@ -107,12 +107,18 @@ def _container_writer(kind: str, item: Writer) -> Writer:
 
 
 def _structure_writer(shape: Shape, default_timestamp_format: str) -> Writer:
-    table: dict[str, tuple[str, Writer | None]] = {}
+    members: dict[str, tuple[str, Writer | None]] | None = None
 
     def write(value: dict[str, Any]) -> dict[str, Any]:
-        if not table:  # filled on first use, so recursive shapes do not recurse while compiling
-            for key, member in shape.members.items():
-                table[key] = (member.serialization.get("name", key), _writer(member, default_timestamp_format))
+        nonlocal members
+        if members is None:
+            # Built on first use, not while compiling, so that recursive shapes do not recurse forever;
+            # assigned whole, so a concurrent first call never sees half a table.
+            members = {
+                key: (member.serialization.get("name", key), _writer(member, default_timestamp_format))
+                for key, member in shape.members.items()
+            }
+        table = members
         out = {}
         for key, item in value.items():
             if item is None:

@@ -595,9 +595,7 @@ class SecurityHub(EmulatedService):
         }
 
     def accept_administrator_invitation(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
-        hub = self._hub(ctx)
-        if not hub.enabled:
-            raise _not_subscribed(ctx)
+        hub = self._subscribed_hub(ctx)
         sender, invitation_id = params["AdministratorId"], params["InvitationId"]
         invitation = hub.invitations.get(sender)
         if invitation is None or invitation.invitation_id != invitation_id:

@@ -623,8 +623,12 @@ class World:
     # ------------------------------------------------------------------ persistence
 
     def to_dict(self) -> dict[str, Any]:
-        """The full state as JSON-serializable data (``load`` reads it back)."""
+        """The full state as JSON-serializable data (``load`` reads it back).
+
+        Transitions that are due are applied first, so the dump shows the state as of now.
+        """
         with self.lock:
+            self.settle(time.time())
             hubs = []
             for (account_id, region), hub in sorted(self.hubs.items()):
                 if hub.is_default:
