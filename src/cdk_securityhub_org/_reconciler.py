@@ -84,7 +84,7 @@ _ON_HUB = "hub"
 _ON_FINDING_AGGREGATOR = "finding-aggregator"
 _ON_DELEGATED_ACCOUNT = "delegated-account"
 _ON_MEMBER_LIST_OBJECT = "member-list-object"
-_ON_ANY = "any"  # the action has no resource type: IAM only accepts "*"
+_ON_ANY = "any"  # granted on "*": the action has no resource type, or one whose ARN is unknown at synth time
 _DESIGNATION_ACTIONS = frozenset(
     {"organizations:EnableAWSServiceAccess", "organizations:RegisterDelegatedAdministrator"}
 )
@@ -126,7 +126,6 @@ _WHY_ANY = {
     "organizations:ListAccounts": "has no resource type",
     "organizations:ListAccountsForParent": "is typed on root/OU ARNs that embed the organization ID",
     "organizations:ListOrganizationalUnitsForParent": "is typed on root/OU ARNs that embed the organization ID",
-    "organizations:EnableAWSServiceAccess": "has no resource type",
 }
 
 
@@ -178,7 +177,7 @@ def grants_for(
         reason = "IAM authorizes these only on '*': " + "; ".join(f"{a} {_WHY_ANY[a]}" for a in any_actions) + "."
         grants.append(
             Grant(
-                iam.PolicyStatement(sid="WithoutResourceType", actions=any_actions, resources=["*"]),
+                iam.PolicyStatement(sid="OnAnyResource", actions=any_actions, resources=["*"]),
                 {"AwsSolutions-IAM5[Resource::*]": reason},
             )
         )

@@ -64,7 +64,7 @@ def test_aggregator_actions_are_scoped_to_the_accounts_aggregator(variants):
         "securityhub:UpdateFindingAggregator",
         "securityhub:DeleteFindingAggregator",
     }
-    unscoped = statements["WithoutResourceType"]
+    unscoped = statements["OnAnyResource"]
     assert unscoped["Resource"] == "*"
     assert set(as_list(unscoped["Action"])) == {
         "securityhub:CreateFindingAggregator",
