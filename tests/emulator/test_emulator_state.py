@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
 
-from cdk_securityhub_org.emulator import Emulator, FaultConfig
+from cdk_securityhub_org.emulator import Emulator, FaultConfig, World
 
 
 def _control(emu: Emulator, method: str, endpoint: str, payload: Any = None) -> tuple[int, Any]:
@@ -62,6 +65,17 @@ def test_control_api(emu: Emulator, org, aws):
     assert _control(emu, "POST", "reset-calls", {}) == (200, {"ok": True})
     assert emu.calls() == []
     assert _control(emu, "GET", "nothing")[0] == 404
+
+
+def test_stopped_emulator_stops_answering():
+    world = World.organization(member_count=1)
+    emulator = Emulator(world).start()
+    sts = emulator.client("sts", world.management_account, config=Config(retries={"total_max_attempts": 1}))
+    assert sts.get_caller_identity()["Account"] == world.management_account
+    emulator.stop()
+    # The client's pooled keep-alive connection must not reach a still-running handler thread.
+    with pytest.raises(EndpointConnectionError):
+        sts.get_caller_identity()
 
 
 def test_cli_serves_until_interrupted(tmp_path: Path):

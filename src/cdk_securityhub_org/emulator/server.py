@@ -8,9 +8,12 @@ run the handler holding ``world.lock``; encode; log.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -184,6 +187,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection, open_=True)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, open_=False)
+        super().finish()
+
     def handle_expect_100(self) -> bool:
         # The interim "100 Continue" must leave now, not with the buffered final response: botocore waits
         # for it (up to a second) before sending an S3 PutObject body.
@@ -207,3 +218,20 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
         self.dispatcher = dispatcher
         self.control = ControlApi(dispatcher)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def track(self, connection: socket.socket, *, open_: bool) -> None:
+        with self._connections_lock:
+            if open_:
+                self._connections.add(connection)
+            else:
+                self._connections.discard(connection)
+
+    def close_connections(self) -> None:
+        """End the kept-alive connections too: after ``shutdown`` their threads would otherwise go on serving."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
