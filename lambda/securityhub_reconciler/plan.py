@@ -180,7 +180,11 @@ def plan_settings(
         "AutoEnableStandards": auto_enable_standards,
         "OrganizationConfiguration": {"ConfigurationType": configuration_type},
     }
-    return RegionPlan(region, (Action("UpdateOrganizationConfiguration", parameters),))
+    update = (Action("UpdateOrganizationConfiguration", parameters),)
+    if configuration_type == ConfigurationType.CENTRAL.value:
+        # CENTRAL goes PENDING, then ENABLED or FAILED: a later pass observes which.
+        return RegionPlan(region, update, pending=(Issue("configuration", "CENTRAL requested", retryable=True),))
+    return RegionPlan(region, update)
 
 
 def desired_settings(spec: OrganizationConfigurationSpec) -> tuple[bool, str, str]:
