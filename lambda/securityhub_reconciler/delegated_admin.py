@@ -12,7 +12,7 @@ from .aws import Budget, Clients
 from .custom_resource import Kind
 from .desired import DelegatedAdminSpec, parse_delegated_admin
 from .live import AdminDesignation
-from .plan import designation_phases, plan_designation, plan_removal
+from .plan import RegionPlan, designation_phases, plan_designation, plan_management_hub, plan_removal
 from .regions import run_in_regions
 from .result import Outcome, RegionResult
 
@@ -29,6 +29,15 @@ def reconcile(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clien
     removals, designations = designation_phases(plans)
     apply_in_regions(results, removals, clients, budget, spec.scope.on_region_unavailable)
     apply_in_regions(results, designations, clients, budget, spec.scope.on_region_unavailable)
+    if spec.enable_in_management_account:
+        hubs: dict[str, RegionPlan] = {}
+
+        def read(result: RegionResult) -> None:
+            enabled = observe.hub_enabled(clients.securityhub(result.region))
+            hubs[result.region] = plan_management_hub(result.region, True, enabled)
+
+        run_in_regions(results, read, spec.scope.on_region_unavailable)
+        apply_in_regions(results, hubs.values(), clients, budget, spec.scope.on_region_unavailable)
     return Outcome(results)
 
 

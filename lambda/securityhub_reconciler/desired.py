@@ -148,15 +148,20 @@ class Scope:
 
 @dataclass(frozen=True)
 class DelegatedAdminSpec:
+    """``enable_in_management_account``: the management account must enable Security Hub itself before the
+    administrator can add it as a member (seed 004); this handler runs there, so it does."""
+
     admin_account_id: str
     scope: Scope
     allow_replace: bool = False
+    enable_in_management_account: bool = True
 
     def to_properties(self) -> dict[str, Any]:
         return {
             **self.scope.to_properties(),
             "AdminAccountId": self.admin_account_id,
             "AllowReplace": self.allow_replace,
+            "EnableInManagementAccount": self.enable_in_management_account,
         }
 
 
@@ -380,6 +385,7 @@ def parse_delegated_admin(properties: Mapping[str, Any]) -> DelegatedAdminSpec:
         scope=_parse_scope(reader),
         admin_account_id=reader.text("AdminAccountId", check=account_id_problem),
         allow_replace=reader.flag("AllowReplace", False),
+        enable_in_management_account=reader.flag("EnableInManagementAccount", True),
     )
     _finish(reader, "Custom::SecurityHubDelegatedAdmin")
     return spec

@@ -79,16 +79,20 @@ def finding_aggregator(securityhub: Any) -> LiveAggregator | None:
     )
 
 
-def member_account_view(securityhub: Any) -> MemberAccountView:
+def hub_enabled(securityhub: Any) -> bool:
     try:
         securityhub.describe_hub()
-        hub_enabled = True
     except botocore.exceptions.ClientError as error:
         if error_code(error) != "InvalidAccessException":
             raise
-        hub_enabled = False
+        return False
+    return True
+
+
+def member_account_view(securityhub: Any) -> MemberAccountView:
+    enabled = hub_enabled(securityhub)
     administrator = None
-    if hub_enabled:
+    if enabled:
         current = securityhub.get_administrator_account().get("Administrator") or {}
         if current.get("AccountId"):
             administrator = AdminDesignation(current["AccountId"], current.get("MemberStatus", ""))
@@ -96,7 +100,7 @@ def member_account_view(securityhub: Any) -> MemberAccountView:
         Invitation(item["AccountId"], item["InvitationId"])
         for item in _pages(securityhub, "list_invitations", "Invitations", MaxResults=MEMBERS_PAGE)
     )
-    return MemberAccountView(hub_enabled, administrator, invitations)
+    return MemberAccountView(enabled, administrator, invitations)
 
 
 def organization_accounts(organizations: Any) -> dict[str, OrganizationAccount]:

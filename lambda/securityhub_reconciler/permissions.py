@@ -33,6 +33,8 @@ def delegated_admin_actions(spec: DelegatedAdminSpec) -> frozenset[str]:
     }
     if spec.allow_replace or spec.scope.removal_policy is RemovalPolicy.DESTROY:
         actions.add("securityhub:DisableOrganizationAdminAccount")
+    if spec.enable_in_management_account:
+        actions |= {"securityhub:DescribeHub", "securityhub:EnableSecurityHub"}
     return frozenset(actions)
 
 

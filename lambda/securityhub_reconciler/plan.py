@@ -114,6 +114,13 @@ def designation_phases(plans: Sequence[RegionPlan]) -> tuple[list[RegionPlan], l
     return removals, designations
 
 
+def plan_management_hub(region: str, wanted: bool, enabled: bool) -> RegionPlan:
+    """Security Hub in the management account itself, which CreateMembers cannot enable (seed 004)."""
+    if not wanted or enabled:
+        return RegionPlan(region)
+    return RegionPlan(region, (Action("EnableSecurityHub", {"EnableDefaultStandards": True}),))
+
+
 def plan_removal(region: str, admin: str, live: Sequence[AdminDesignation]) -> RegionPlan:
     """Remove ``admin`` in this Region only, and only if it is the one designated there."""
     if any(d.account_id == admin and d.status == "ENABLED" for d in live):

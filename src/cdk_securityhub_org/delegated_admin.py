@@ -28,6 +28,9 @@ class DelegatedAdmin(Construct):
         enabled.
     :param management_account_id: the management account, where the handler must run. Default: the stack's
         account, when it is concrete.
+    :param enable_in_management_account: enable Security Hub in the management account itself in each Region.
+        The administrator cannot add the management account as a member until it has (CreateMembers cannot
+        enable it there). Default: ``True``; it is never disabled on delete.
 
     Attributes: ``spec`` (the ``DelegatedAdminSpec`` behind the properties) and ``resource``
     (the ``cdk.CustomResource``).
@@ -44,6 +47,7 @@ class DelegatedAdmin(Construct):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         management_account_id: str | None = None,
+        enable_in_management_account: bool = True,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -58,6 +62,7 @@ class DelegatedAdmin(Construct):
                 removal_policy=removal_policy,
             ),
             allow_replace=problems.flag("allow_replace", allow_replace),
+            enable_in_management_account=problems.flag("enable_in_management_account", enable_in_management_account),
         )
         problems.round_trip(self.spec.to_properties(), parse_delegated_admin)
         problems.raise_if_any()

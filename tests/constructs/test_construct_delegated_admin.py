@@ -27,6 +27,7 @@ def test_default_declaration_retains_the_designation(sample_app):
         "ExpectedAccount": "000000000001",
         "AdminAccountId": "000000000002",
         "AllowReplace": False,
+        "EnableInManagementAccount": True,
     }
     assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
 

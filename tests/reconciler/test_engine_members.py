@@ -12,9 +12,15 @@ from cdk_securityhub_org.emulator import FaultConfig
 GUEST = "999999999999"
 
 
-def designate(org, deploy, regions=REGIONS):
+def designate(org, deploy, regions=REGIONS, enable_in_management_account=False):
     deploy(delegated_admin, org.management).run(
-        "Create", {"Regions": regions, "AdminAccountId": org.admin, "ExpectedAccount": org.management}
+        "Create",
+        {
+            "Regions": regions,
+            "AdminAccountId": org.admin,
+            "ExpectedAccount": org.management,
+            "EnableInManagementAccount": str(enable_in_management_account).lower(),
+        },
     )
 
 
@@ -41,6 +47,13 @@ def test_fresh_organization_is_enrolled_in_every_region_with_the_minimum_of_call
         assert org.members(region) == dict.fromkeys(expected, "Enabled")
         assert org.calls_of("CreateMembers", region) == create_members_minimum(len(expected))
     assert data["Changed"] == str(len(expected) * len(REGIONS)) and data["Failed"] == "0"
+
+
+def test_management_account_is_a_member_once_the_delegated_admin_resource_enabled_its_hub(make_org, deploy):
+    org = make_org(member_count=5)
+    designate(org, deploy, enable_in_management_account=True)
+    deploy(members, org.admin).run("Create", all_accounts(org))
+    assert all(org.members(r)[org.management] == "Enabled" for r in REGIONS)
 
 
 def test_management_account_failure_names_the_fix(make_org, deploy):
