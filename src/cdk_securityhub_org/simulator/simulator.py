@@ -55,17 +55,26 @@ class CloudFormationSimulator:
         self._uploader = asset_uploader or (Boto3Uploader(endpoint_url) if endpoint_url else None)
 
     def deploy(
-        self, assembly: str | Path, stacks: Sequence[str] | None = None, *, exclusively: bool = False
+        self,
+        assembly: str | Path,
+        stacks: Sequence[str] | None = None,
+        *,
+        exclusively: bool = False,
+        force_custom_resource_updates: bool = False,
     ) -> DeployResult:
         """Create or update the stacks of ``assembly`` (all, or those matching the globs in ``stacks``).
 
         Stacks go in dependency order, each after its ``file`` assets are published; like the CDK CLI,
         the selection includes the stacks it depends on unless ``exclusively``, and the deploy stops
         at the first stack that fails.
+
+        ``force_custom_resource_updates`` sends every deployed custom resource an Update even when its
+        properties did not change (CloudFormation would send nothing): the way to run a reconcile pass
+        over an unchanged declaration, as a re-deploy with a changed nonce property would.
         """
         result = DeployResult()
         for artifact in CloudAssembly.read(assembly).select(stacks, widen="dependencies", exclusively=exclusively):
-            if not self._deploy_stack(artifact, result):
+            if not self._deploy_stack(artifact, result, force_custom_resource_updates):
                 break
         return result
 
@@ -87,7 +96,7 @@ class CloudFormationSimulator:
                 break
         return result
 
-    def _deploy_stack(self, artifact: StackArtifact, result: DeployResult) -> bool:
+    def _deploy_stack(self, artifact: StackArtifact, result: DeployResult, force_updates: bool = False) -> bool:
         try:
             result.asset_uploads.extend(publish(artifact, self._uploader))
         except Exception as error:  # any upload failure stops the deploy, as in `cdk deploy`
@@ -105,7 +114,7 @@ class CloudFormationSimulator:
             result.failures.append(Failure(artifact.stack_name, artifact.stack_name, reason))
             self._report(artifact, stack, result)
             return False
-        if stack is not None and stack.template == template:
+        if stack is not None and stack.template == template and not force_updates:
             self._report(artifact, stack, result)  # no changes: CloudFormation does nothing at all
             return True
         creating = stack is None
@@ -122,7 +131,7 @@ class CloudFormationSimulator:
                 status="REVIEW_IN_PROGRESS",
             )
             self.state.stacks[artifact.key] = stack
-        engine = self._engine(stack, artifact, result)
+        engine = self._engine(stack, artifact, result, force_updates)
         try:
             engine.create(template) if creating else engine.update(template)
         except TemplateError as error:
@@ -135,7 +144,9 @@ class CloudFormationSimulator:
         self._report(artifact, stack, result)
         return stack.status in _DEPLOYED
 
-    def _engine(self, stack: StackState, artifact: StackArtifact, result: DeployResult) -> StackEngine:
+    def _engine(
+        self, stack: StackState, artifact: StackArtifact, result: DeployResult, force_updates: bool = False
+    ) -> StackEngine:
         return StackEngine(
             world=self.state,
             stack=stack,
@@ -143,6 +154,7 @@ class CloudFormationSimulator:
             clock=self._clock,
             result=result,
             code_directory=artifact.code_directory,
+            force_custom_resource_updates=force_updates,
         )
 
     @staticmethod

@@ -63,8 +63,10 @@ class StackEngine:
         clock: Clock,
         result: DeployResult,
         code_directory: Callable[[str], Path | None],
+        force_custom_resource_updates: bool = False,
     ) -> None:
         self._world = world
+        self._force_custom_resource_updates = force_custom_resource_updates
         self._stack = stack
         self._framework = framework
         self._clock = clock
@@ -251,7 +253,8 @@ class StackEngine:
             deletion_policy=definition.deletion_policy,
             update_replace_policy=definition.update_replace_policy,
         )
-        if properties == previous.properties:
+        forced = self._force_custom_resource_updates and is_custom_resource(resource_type)
+        if properties == previous.properties and not forced:
             # CloudFormation sends nothing for a resource whose properties did not change.
             self._stack.resources[logical_id] = current
             return None, True
