@@ -89,6 +89,12 @@ class Organizations(EmulatedService):
         if parent_id != self.world.root_id and parent_id not in self.world.organizational_units:
             raise ServiceError("ParentNotFoundException", f"The parent {parent_id} was not found.")
 
+    def _account_page(self, accounts: list[Account], params: dict[str, Any]) -> dict[str, Any]:
+        """A page of ``accounts``, described in full only for the page: O(page) work, not O(organization)."""
+        answer = self._page("Accounts", accounts, params)
+        answer["Accounts"] = [self._account_dict(a) for a in answer["Accounts"]]
+        return answer
+
     def _page(self, key: str, items: list[Any], params: dict[str, Any]) -> dict[str, Any]:
         page, token = offset_page(items, params, max_results(params, _PAGE_MAX, _PAGE_MAX))
         return {key: page, "NextToken": token}
@@ -119,14 +125,13 @@ class Organizations(EmulatedService):
 
     def list_accounts(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         self._authorize(ctx)
-        return self._page("Accounts", [self._account_dict(a) for a in self._org_accounts()], params)
+        return self._account_page(self._org_accounts(), params)
 
     def list_accounts_for_parent(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         self._authorize(ctx)
         parent = params["ParentId"]
         self._check_parent(parent)
-        accounts = [self._account_dict(a) for a in self._org_accounts() if a.parent_id == parent]
-        return self._page("Accounts", accounts, params)
+        return self._account_page([a for a in self._org_accounts() if a.parent_id == parent], params)
 
     def _ous_under(self, parent: str) -> list[dict[str, Any]]:
         return [
