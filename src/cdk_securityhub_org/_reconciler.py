@@ -286,7 +286,17 @@ class Reconciler(Construct):
             "OnEvent", kind, "on_event", cdk.Duration.minutes(1), f"Validates a {kind.description} declaration"
         )
         self.is_complete_handler = self._function(
-            "IsComplete", kind, "is_complete", cdk.Duration.minutes(15), f"Reconciles the {kind.description}"
+            "IsComplete",
+            kind,
+            "is_complete",
+            cdk.Duration.minutes(15),
+            f"Reconciles the {kind.description}",
+            # A pass that cannot finish before the waiter's deadline reports what is left, instead of letting
+            # the framework time out without a reason.
+            environment={
+                "TOTAL_TIMEOUT_SECONDS": str(int(TOTAL_TIMEOUT.to_seconds())),
+                "QUERY_INTERVAL_SECONDS": str(int(QUERY_INTERVAL.to_seconds())),
+            },
         )
         policy = iam.Policy(self, "IsCompletePolicy", roles=[self.is_complete_handler.role])  # type: ignore[list-item]
         acknowledgements: dict[str, str] = {}
@@ -325,7 +335,13 @@ class Reconciler(Construct):
         self._acknowledge_framework(on_event_role, complete_role)
 
     def _function(
-        self, name: str, kind: Kind, entry_point: str, timeout: cdk.Duration, description: str
+        self,
+        name: str,
+        kind: Kind,
+        entry_point: str,
+        timeout: cdk.Duration,
+        description: str,
+        environment: dict[str, str] | None = None,
     ) -> lambda_.Function:
         log_group = logs.LogGroup(self, f"{name}Logs", retention=LOG_RETENTION)
         return lambda_.Function(
@@ -340,6 +356,7 @@ class Reconciler(Construct):
             role=_lambda_role(self, f"{name}Role", log_group),
             log_group=log_group,
             description=description,
+            environment=environment,
         )
 
     def _acknowledge_framework(self, on_event_role: iam.Role, complete_role: iam.Role) -> None:

@@ -46,7 +46,7 @@ def test_a_different_administrator_is_replaced_only_when_allowed(make_org, deplo
 
 
 def test_removal_in_progress_is_waited_for(make_org, deploy):
-    org = make_org(member_count=3, settings=WorldSettings(admin_disable_delay_seconds=0.5))
+    org = make_org(member_count=3, settings=WorldSettings(admin_disable_delay_seconds=2.0))
     resource = deploy(delegated_admin, org.management)
     resource.run("Create", admin_properties(org))
     org.securityhub(org.management, "us-west-2").disable_organization_admin_account(AdminAccountId=org.admin)
