@@ -341,6 +341,7 @@ class Reconciler(Construct):
         entry_point: str,
         timeout: cdk.Duration,
         description: str,
+        *,
         environment: dict[str, str] | None = None,
     ) -> lambda_.Function:
         log_group = logs.LogGroup(self, f"{name}Logs", retention=LOG_RETENTION)
