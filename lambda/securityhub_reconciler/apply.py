@@ -3,13 +3,17 @@
 Throttling and 5xx are retried by botocore (``aws.Clients``); what still fails is recorded per account, and the
 rest of the plan goes on. An account whose earlier action failed is left out of its later actions (an account
 that could not be created is not invited).
+
+A pass hands each Region's plan to an :class:`Execute`: :func:`applying` writes it (``reconcile``); the preview's
+recorder only keeps it (``preview``, what the ``plan`` command shows). Everything before that call, reading and
+planning, is the same code for both.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from botocore import xform_name
 
@@ -27,29 +31,50 @@ _RETRYABLE = re.compile(
 )
 
 
+class Execute(Protocol):
+    """What a pass does with one Region's plan, once it is made."""
+
+    def __call__(self, plan: RegionPlan, securityhub: Any, result: RegionResult) -> None: ...
+
+
+def applying(budget: Budget) -> Execute:
+    """Write each plan within ``budget``: a reconcile pass."""
+
+    def execute(plan: RegionPlan, securityhub: Any, result: RegionResult) -> None:
+        apply_plan(plan, securityhub, budget, result)
+
+    return execute
+
+
 def apply_in_regions(
     results: Sequence[RegionResult],
     plans: Iterable[RegionPlan],
     clients: Clients,
-    budget: Budget,
+    execute: Execute,
     on_unavailable: OnRegionUnavailable,
 ) -> None:
-    """Apply each Region's plan, all Regions at once."""
+    """Execute each Region's plan, all Regions at once."""
     by_region = {p.region: p for p in plans}
 
     def write(result: RegionResult) -> None:
         if result.region in by_region:
-            apply_plan(by_region[result.region], clients.securityhub(result.region), budget, result)
+            execute(by_region[result.region], clients.securityhub(result.region), result)
 
     run_in_regions([r for r in results if r.region in by_region], write, on_unavailable)
 
 
-def apply_plan(plan: RegionPlan, securityhub: Any, budget: Budget, result: RegionResult) -> None:
-    """Execute ``plan`` in order, recording what changed and what failed into ``result``."""
+def note_unexecuted(plan: RegionPlan, result: RegionResult) -> None:
+    """Record what the plan itself says, before any action runs: what waits, what is left alone, what is blocked
+    (a failure, so later phases skip the Region), and what is already as declared."""
     result.pending.extend(plan.pending)
     result.skipped.extend(plan.skipped)
     result.failed.extend(plan.blocked)
     result.in_sync += plan.in_sync
+
+
+def apply_plan(plan: RegionPlan, securityhub: Any, budget: Budget, result: RegionResult) -> None:
+    """Execute ``plan`` in order, recording what changed and what failed into ``result``."""
+    note_unexecuted(plan, result)
     failed_accounts: set[str] = set()
     for action in plan.actions:
         if budget.expired():

@@ -15,9 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from .apply import Execute, applying
 from .aws import Budget, Clients
 from .desired import DeclarationError, RemovalPolicy, Scope
 from .logs import log, redact
+from .plan import RegionPlan
+from .preview import Preview, Recorder
 from .result import Outcome
 
 SpecT = TypeVar("SpecT")
@@ -32,15 +35,38 @@ class _Pass(Protocol[SpecT_contra]):
     def __call__(self, spec: SpecT_contra, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome: ...
 
 
+class _Converge(Protocol[SpecT_contra]):
+    def __call__(self, spec: SpecT_contra, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome: ...
+
+
 @dataclass(frozen=True)
 class Kind(Generic[SpecT]):
-    """One custom-resource kind: how to read its declaration and how to converge or release it."""
+    """One custom-resource kind: how to read its declaration and how to converge or release it.
+
+    ``converge`` reads, plans and hands each plan to ``execute``: :meth:`reconcile` applies the plans, and
+    :meth:`preview` only records them, so that both run the same reads and planners in the same order.
+    """
 
     resource_type: str
     parse: Callable[[Mapping[str, Any]], SpecT]
     scope: Callable[[SpecT], Scope]
-    reconcile: _Pass[SpecT]
+    converge: _Converge[SpecT]
     release: _Pass[SpecT]
+
+    def reconcile(self, spec: SpecT, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+        """One pass that converges the live state on ``spec`` in ``regions``, within ``budget``."""
+        return self.converge(spec, regions, clients, applying(budget))
+
+    def preview(
+        self,
+        spec: SpecT,
+        regions: tuple[str, ...],
+        clients: Clients,
+        on_plan: Callable[[RegionPlan], None] | None = None,
+    ) -> Preview:
+        """What :meth:`reconcile` would do now, read-only: the same reads and plans, no writes."""
+        recorder = Recorder(on_plan)
+        return recorder.preview(self.converge(spec, regions, clients, recorder))
 
     def on_event(self, event: Mapping[str, Any], context: Any) -> dict[str, Any]:
         """The Provider framework's onEvent handler."""
@@ -54,11 +80,11 @@ class Kind(Generic[SpecT]):
 def on_event(kind: Kind[Any], event: Mapping[str, Any], context: Any) -> dict[str, Any]:
     request = event["RequestType"]
     log("event", request=request, resource_type=kind.resource_type, logical_id=event.get("LogicalResourceId"))
-    account = _running_account(context)
+    account = running_account(context)
     if request == "Delete":
         return {"PhysicalResourceId": event["PhysicalResourceId"]}
     spec = kind.parse(event["ResourceProperties"])
-    _check_account(kind.scope(spec), account)
+    check_account(kind.scope(spec), account)
     physical_id = event.get("PhysicalResourceId") if request == "Update" else _physical_id(kind, event, account)
     return {"PhysicalResourceId": physical_id, "Data": {"StartedAt": str(int(time.time()))}}
 
@@ -67,7 +93,7 @@ def is_complete(
     kind: Kind[Any], event: Mapping[str, Any], context: Any, clients: Clients | None = None
 ) -> dict[str, Any]:
     request = event["RequestType"]
-    clients = clients or Clients(_running_account(context))
+    clients = clients or Clients(running_account(context))
     budget = Budget.from_context(context)
     pass_seconds = context.get_remaining_time_in_millis() / 1000.0
     if request == "Delete":
@@ -76,7 +102,7 @@ def is_complete(
             return {"IsComplete": True}
     else:
         spec = kind.parse(event["ResourceProperties"])
-        _check_account(kind.scope(spec), _running_account(context))
+        check_account(kind.scope(spec), running_account(context))
         released = _release_dropped_regions(kind, event, spec, clients, budget)
         outcome = kind.reconcile(spec, kind.scope(spec).regions, clients, budget)
         outcome.regions[:0] = released.regions if released else []
@@ -137,11 +163,13 @@ def _out_of_time(event: Mapping[str, Any], pass_seconds: float) -> bool:
     return time.time() - float(started) + interval + pass_seconds > total
 
 
-def _running_account(context: Any) -> str:
+def running_account(context: Any) -> str:
+    """The account the Lambda function runs in, from its ARN."""
     return str(context.invoked_function_arn).split(":")[4]
 
 
-def _check_account(scope: Scope, account: str) -> None:
+def check_account(scope: Scope, account: str) -> None:
+    """Refuse to act in an account other than the declared one (a stack deployed to the wrong account)."""
     if scope.expected_account and scope.expected_account != account:
         raise ReconcileFailed(
             f"this resource is declared for account {scope.expected_account} but its handler runs in account"

@@ -7,7 +7,7 @@ which would remove the administrator in every Region at once (facts doc).
 from __future__ import annotations
 
 from . import observe
-from .apply import apply_in_regions
+from .apply import Execute, apply_in_regions, applying
 from .aws import Budget, Clients
 from .custom_resource import Kind
 from .desired import DelegatedAdminSpec, parse_delegated_admin
@@ -17,7 +17,7 @@ from .regions import run_in_regions
 from .result import Outcome, RegionResult
 
 
-def reconcile(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+def converge(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:
     results = [RegionResult(r) for r in regions]
     live = _observe(spec, results, clients)
     plans = [
@@ -27,8 +27,8 @@ def reconcile(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clien
     ]
     # AWS requires one administrator in every Region: remove the old one everywhere before designating anywhere.
     removals, designations = designation_phases(plans)
-    apply_in_regions(results, removals, clients, budget, spec.scope.on_region_unavailable)
-    apply_in_regions(results, designations, clients, budget, spec.scope.on_region_unavailable)
+    apply_in_regions(results, removals, clients, execute, spec.scope.on_region_unavailable)
+    apply_in_regions(results, designations, clients, execute, spec.scope.on_region_unavailable)
     if spec.enable_in_management_account:
         hubs: dict[str, RegionPlan] = {}
 
@@ -37,7 +37,7 @@ def reconcile(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clien
             hubs[result.region] = plan_management_hub(result.region, True, enabled)
 
         run_in_regions(results, read, spec.scope.on_region_unavailable)
-        apply_in_regions(results, hubs.values(), clients, budget, spec.scope.on_region_unavailable)
+        apply_in_regions(results, hubs.values(), clients, execute, spec.scope.on_region_unavailable)
     return Outcome(results)
 
 
@@ -45,7 +45,7 @@ def release(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Clients
     results = [RegionResult(r) for r in regions]
     live = _observe(spec, results, clients)
     plans = [plan_removal(r.region, spec.admin_account_id, live[r.region]) for r in results if r.region in live]
-    apply_in_regions(results, plans, clients, budget, spec.scope.on_region_unavailable)
+    apply_in_regions(results, plans, clients, applying(budget), spec.scope.on_region_unavailable)
     return Outcome(results)
 
 
@@ -65,10 +65,12 @@ KIND: Kind[DelegatedAdminSpec] = Kind(
     resource_type="Custom::SecurityHubDelegatedAdmin",
     parse=parse_delegated_admin,
     scope=lambda spec: spec.scope,
-    reconcile=reconcile,
+    converge=converge,
     release=release,
 )
 
+reconcile = KIND.reconcile
+preview = KIND.preview
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
 on_event = KIND.on_event

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import observe
-from .apply import apply_plan
+from .apply import Execute, applying
 from .aws import Budget, Clients
 from .custom_resource import Kind
 from .desired import InvitationAccepterSpec, parse_invitation_accepter
@@ -20,35 +20,38 @@ def _run(
     spec: InvitationAccepterSpec,
     regions: tuple[str, ...],
     clients: Clients,
-    budget: Budget,
+    execute: Execute,
     make_plan: Any,
 ) -> Outcome:
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
         view: MemberAccountView = observe.member_account_view(securityhub)
         plan: RegionPlan = make_plan(result.region, spec.administrator_account_id, view)
-        apply_plan(plan, securityhub, budget, result)
+        execute(plan, securityhub, result)
 
     results = [RegionResult(r) for r in regions]
     run_in_regions(results, work, spec.scope.on_region_unavailable)
     return Outcome(results)
 
 
-def reconcile(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
-    return _run(spec, regions, clients, budget, plan_acceptance)
+def converge(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:
+    return _run(spec, regions, clients, execute, plan_acceptance)
 
 
 def release(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
-    return _run(spec, regions, clients, budget, plan_resignation)
+    return _run(spec, regions, clients, applying(budget), plan_resignation)
 
 
 KIND: Kind[InvitationAccepterSpec] = Kind(
     resource_type="Custom::SecurityHubInvitationAccepter",
     parse=parse_invitation_accepter,
     scope=lambda spec: spec.scope,
-    reconcile=reconcile,
+    converge=converge,
     release=release,
 )
+
+reconcile = KIND.reconcile
+preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete

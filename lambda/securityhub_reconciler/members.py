@@ -12,7 +12,7 @@ import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from . import observe
-from .apply import apply_plan
+from .apply import Execute, applying
 from .aws import Budget, Clients
 from .custom_resource import Kind
 from .desired import (
@@ -87,7 +87,7 @@ def _fetch(location: MemberListLocation, clients: Clients) -> MemberListDocument
     return parse_member_list_document(body, f"s3://{location.bucket}/{location.key}")
 
 
-def reconcile(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
+def converge(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:
     document = load_member_list(spec, clients)
     organization = _Organization(clients, document)
     policy = MemberPolicy(spec.prune, spec.invite_non_organization_accounts, spec.restore_disassociated)
@@ -108,7 +108,7 @@ def reconcile(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, bud
         live = observe.members(securityhub)
         wanted = desired()
         accounts = organization.view().accounts if _needs_organization(wanted, live, spec.prune) else {}
-        apply_plan(plan_members(result.region, wanted, live, accounts, policy), securityhub, budget, result)
+        execute(plan_members(result.region, wanted, live, accounts, policy), securityhub, result)
 
     results = [RegionResult(r) for r in regions]
     try:
@@ -128,11 +128,12 @@ def release(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, budge
         declared = resolve_members(document, view, clients.account)
     finally:
         organization.close()
+    execute = applying(budget)
 
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
         plan = plan_member_release(result.region, declared, observe.members(securityhub))
-        apply_plan(plan, securityhub, budget, result)
+        execute(plan, securityhub, result)
 
     results = [RegionResult(r) for r in regions]
     run_in_regions(results, work, spec.scope.on_region_unavailable)
@@ -149,9 +150,12 @@ KIND: Kind[MembersSpec] = Kind(
     resource_type="Custom::SecurityHubMembers",
     parse=parse_members,
     scope=lambda spec: spec.scope,
-    reconcile=reconcile,
+    converge=converge,
     release=release,
 )
+
+reconcile = KIND.reconcile
+preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete

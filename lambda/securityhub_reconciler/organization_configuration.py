@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import observe
-from .apply import apply_in_regions
+from .apply import Execute, apply_in_regions, applying
 from .aws import Budget, Clients
 from .custom_resource import Kind
 from .desired import OrganizationConfigurationSpec, parse_organization_configuration
@@ -25,18 +25,18 @@ from .regions import run_in_regions
 from .result import Outcome, RegionResult
 
 
-def reconcile(
-    spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clients: Clients, budget: Budget
+def converge(
+    spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clients: Clients, execute: Execute
 ) -> Outcome:
     results = {r: RegionResult(r) for r in regions}
     home = spec.home_region
     if home:
-        _step(spec, [results[home]], clients, budget, lambda r: plan_aggregator(spec, _aggregator(clients, r)))
+        _step(spec, [results[home]], clients, execute, lambda r: plan_aggregator(spec, _aggregator(clients, r)))
     settings = desired_settings(spec)
     home_first = [results[r] for r in spec.settings_regions if r == home]
     others = [results[r] for r in spec.settings_regions if r != home]
     for group in (home_first, others):
-        _step(spec, group, clients, budget, lambda r: _settings_plan(clients, r, settings))
+        _step(spec, group, clients, execute, lambda r: _settings_plan(clients, r, settings))
     return Outcome(list(results.values()))
 
 
@@ -44,13 +44,14 @@ def release(spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clien
     """Leave the Regions as a fresh administrator finds them: LOCAL, nothing automatic; delete the aggregator
     when its home Region is released. Only the given Regions are touched."""
     results = {r: RegionResult(r) for r in regions}
+    execute = applying(budget)
     home = spec.home_region if spec.home_region in results else None
     first = [results[home]] if home else []
-    _step(spec, first, clients, budget, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    _step(spec, first, clients, execute, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
     if home:
-        _step(spec, first, clients, budget, lambda r: plan_removal_of_aggregator(r, _aggregator(clients, r)))
+        _step(spec, first, clients, execute, lambda r: plan_removal_of_aggregator(r, _aggregator(clients, r)))
     rest = [results[r] for r in regions if r != home]
-    _step(spec, rest, clients, budget, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    _step(spec, rest, clients, execute, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
     return Outcome(list(results.values()))
 
 
@@ -67,26 +68,29 @@ def _step(
     spec: OrganizationConfigurationSpec,
     results: list[RegionResult],
     clients: Clients,
-    budget: Budget,
+    execute: Execute,
     make_plan: Any,
 ) -> None:
-    """Observe and plan in each Region (concurrently), then apply."""
+    """Observe and plan in each Region (concurrently), then execute."""
     plans: dict[str, RegionPlan] = {}
 
     def read(result: RegionResult) -> None:
         plans[result.region] = make_plan(result.region)
 
     run_in_regions(results, read, spec.scope.on_region_unavailable)
-    apply_in_regions(results, plans.values(), clients, budget, spec.scope.on_region_unavailable)
+    apply_in_regions(results, plans.values(), clients, execute, spec.scope.on_region_unavailable)
 
 
 KIND: Kind[OrganizationConfigurationSpec] = Kind(
     resource_type="Custom::SecurityHubOrganizationConfiguration",
     parse=parse_organization_configuration,
     scope=lambda spec: spec.scope,
-    reconcile=reconcile,
+    converge=converge,
     release=release,
 )
+
+reconcile = KIND.reconcile
+preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
