@@ -159,6 +159,9 @@ def main() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     send(outcome)
+    # Lambda freezes the sandbox after the response instead of ending the interpreter; tearing down
+    # boto3's module graph alone would add about 0.2 s to every invocation.
+    os._exit(0)
 
 
 if __name__ == "__main__":
