@@ -1,0 +1,140 @@
+"""What a benchmark run measures, in which order, and the results it collects."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import baselines, sample_app
+from .common import Progress, stderr_progress
+from .figures import Case, CaseResult, Size, extrapolate
+from .library import LibraryRun
+
+DEFAULT_SIZES = (Size(100, 1), Size(100, 4), Size(1000, 1), Size(1000, 4), Size(10_000, 1))
+FULL_SIZES = tuple(Size(n, r) for n in (100, 1000, 10_000) for r in (1, 4, 17))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The sizes and extras of one run."""
+
+    mode: str
+    sizes: tuple[Size, ...]
+    """Run with the organization selector "all accounts"."""
+    csv_sizes: tuple[Size, ...]
+    """Also run with an explicit CSV of the N accounts."""
+    baseline_accounts: int
+    """The baselines run at min(N, this) accounts and are extrapolated linearly beyond it."""
+    synth_rows: tuple[int, ...] = (10, 10_000)
+    synth_repeats: int = 2
+    seed: int = 7
+
+    @classmethod
+    def default(cls) -> Plan:
+        return cls("default", DEFAULT_SIZES, (), baseline_accounts=40)
+
+    @classmethod
+    def full(cls) -> Plan:
+        return cls(
+            "full",
+            FULL_SIZES,
+            tuple(Size(10_000, r) for r in (1, 4, 17)),
+            baseline_accounts=100,
+            synth_repeats=3,
+        )
+
+    def baseline_size(self, regions: int) -> Size:
+        smallest = min(s.accounts for s in self.sizes if s.regions == regions)
+        return Size(min(smallest, self.baseline_accounts), regions)
+
+
+@dataclass
+class Results:
+    plan: Plan
+    library: list[CaseResult] = field(default_factory=list)
+    baselines: dict[tuple[str, int, Case], CaseResult] = field(default_factory=dict)
+    """(baseline, Regions, case) -> the measured run (at ``plan.baseline_size``)."""
+    synth: list[sample_app.SynthResult] = field(default_factory=list)
+    seconds: float = 0.0
+    source: str = ""
+    """The commit of the measured code, and whether the engine or the constructs had uncommitted changes."""
+
+    def baseline(self, name: str, case: Case, size: Size) -> CaseResult | None:
+        """The baseline at ``size``: measured, or extrapolated from its run at a smaller N."""
+        measured = self.baselines.get((name, size.regions, case))
+        if measured is None:
+            return None
+        if measured.size == size:
+            return measured
+        return extrapolate(measured, size, baselines.CONCURRENT_REGIONS[name](size.regions))
+
+    def to_json(self) -> dict[str, Any]:
+        def case(result: CaseResult) -> dict[str, Any]:
+            data = dataclasses.asdict(result)
+            data["calls"] = {"/".join(k): v for k, v in result.calls.items()}
+            data["minimum"] = {"/".join(k): v for k, v in result.minimum.items()}
+            return data
+
+        return {
+            "plan": dataclasses.asdict(self.plan),
+            "seconds": self.seconds,
+            "library": [case(r) for r in self.library],
+            "baselines": [case(r) for r in self.baselines.values()],
+            "synth": [dataclasses.asdict(s) for s in self.synth],
+        }
+
+
+def source_state() -> str:
+    """``commit abc1234`` plus ``(with uncommitted changes in lambda/ or src/)`` when there are any."""
+    root = sample_app.REPOSITORY
+
+    def git(*arguments: str) -> str:
+        completed = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, check=False)
+        return completed.stdout.strip() if completed.returncode == 0 else ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if not commit:
+        return "an unknown commit (not a git checkout)"
+    dirty = git("status", "--porcelain", "--", "lambda", "src")
+    return f"commit {commit}" + (" (with uncommitted changes in lambda/ or src/)" if dirty else "")
+
+
+def run(
+    plan: Plan,
+    workdir: Path,
+    *,
+    with_baselines: bool = True,
+    with_synth: bool = True,
+    progress: Progress = stderr_progress,
+) -> Results:
+    """Measure everything ``plan`` asks for; intermediate files go to ``workdir``."""
+    started = time.monotonic()
+    workdir.mkdir(parents=True, exist_ok=True)
+    results = Results(plan, source=source_state())
+    if with_synth:
+        progress(f"sample app synth: CSV of {' and '.join(f'{r:,}' for r in plan.synth_rows)} rows")
+        results.synth = sample_app.measure(plan.synth_rows, workdir, plan.synth_repeats)
+        for synth in results.synth:
+            progress(
+                f"  {synth.rows:>6,} rows: {synth.best_seconds:.1f} s, templates {synth.template_bytes:,} bytes,"
+                f" member-list asset {synth.member_list_asset_bytes:,} bytes"
+            )
+    runs = [(size, "organization") for size in plan.sizes] + [(size, "csv") for size in plan.csv_sizes]
+    progress("this library (synthesized administrator stack, CloudFormation simulator, emulator)")
+    for size, kind in sorted(runs, key=lambda run: (run[0].accounts * run[0].regions, run[1] != "organization")):
+        results.library.extend(LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress).run())
+    if with_baselines:
+        progress("baselines")
+        for regions in sorted({size.regions for size in plan.sizes}):
+            size = plan.baseline_size(regions)
+            for name in baselines.BASELINES:
+                for result in baselines.measure(name, size, seed=plan.seed, progress=progress):
+                    results.baselines[(name, regions, result.case)] = result
+    results.seconds = time.monotonic() - started
+    (workdir / "results.json").write_text(json.dumps(results.to_json(), indent=1), encoding="utf-8")
+    return results
