@@ -25,6 +25,8 @@ from .result import RegionResult
 
 # UnprocessedAccounts arrive with HTTP 200: tell "nothing to do" apart from real failures (facts doc).
 _BENIGN = re.compile(r"already (a member|associated|enabled|exists|invited)|is already", re.IGNORECASE)
+# "Already a member of another administrator" is no success: the account stays out of this administrator's members.
+_HELD_ELSEWHERE = re.compile(r"\b(another|other|different) (administrator|organization)", re.IGNORECASE)
 _RETRYABLE = re.compile(
     r"maximum number of results exceeded|throttl|rate exceeded|try again|retry|internal|temporar|syncing",
     re.IGNORECASE,
@@ -122,7 +124,7 @@ def _apply_batch(
             continue
         unprocessed = {u["AccountId"]: u.get("ProcessingResult", "") for u in answer.get("UnprocessedAccounts", [])}
         for account, message in unprocessed.items():
-            if _BENIGN.search(message):
+            if _BENIGN.search(message) and not _HELD_ELSEWHERE.search(message):
                 continue
             result.fail(account, f"{action.operation}: {message}", retryable=bool(_RETRYABLE.search(message)))
             failed_accounts.add(account)
