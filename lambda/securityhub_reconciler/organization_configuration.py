@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import botocore.exceptions
+
 from . import observe
 from .apply import Execute, apply_in_regions, applying
 from .aws import Budget, Clients
@@ -47,11 +49,11 @@ def release(spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clien
     execute = applying(budget)
     home = spec.home_region if spec.home_region in results else None
     first = [results[home]] if home else []
-    _step(spec, first, clients, execute, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    _step(spec, first, clients, execute, lambda r: _released_settings_plan(clients, r))
     if home:
         _step(spec, first, clients, execute, lambda r: plan_removal_of_aggregator(r, _aggregator(clients, r)))
     rest = [results[r] for r in regions if r != home]
-    _step(spec, rest, clients, execute, lambda r: _settings_plan(clients, r, RELEASED_SETTINGS))
+    _step(spec, rest, clients, execute, lambda r: _released_settings_plan(clients, r))
     return Outcome(list(results.values()))
 
 
@@ -62,6 +64,19 @@ def _aggregator(clients: Clients, region: str) -> Any:
 def _settings_plan(clients: Clients, region: str, settings: tuple[bool, str, str]) -> RegionPlan:
     live = observe.organization_configuration(clients.securityhub(region))
     return plan_settings(region, *settings, live=live)
+
+
+def _released_settings_plan(clients: Clients, region: str) -> RegionPlan:
+    """Where this account is no longer the delegated administrator there is nothing left to release: the
+    organization configuration went with the designation. That is the usual case for a Region dropped under
+    DESTROY, since the management account's stack (deployed first) has already removed the designation there."""
+    try:
+        return _settings_plan(clients, region, RELEASED_SETTINGS)
+    except botocore.exceptions.ClientError as error:
+        detail = error.response.get("Error", {})
+        if detail.get("Code") != "InvalidAccessException" or "not an administrator" not in detail.get("Message", ""):
+            raise
+        return RegionPlan(region, in_sync=1)
 
 
 def _step(
