@@ -151,6 +151,10 @@ def _scenarios(app: cdk.App, record_file: Path) -> None:
     stack, service = scenario("SimStateLimit")
     resource(stack, "Huge", service, Blob="y" * STATE_LIMIT_BLOB)
 
+    stack, service = scenario("SimServiceTimeout", query_interval=10, total_timeout=60)
+    slow = resource(stack, "Overdue", service, Passes=3)  # answers after 20 s; CloudFormation waits 15 s
+    slow.node.default_child.add_property_override("ServiceTimeout", 15)  # type: ignore[union-attr]
+
     stack, service = scenario("SimRealClock", query_interval=1, total_timeout=5)
     resource(stack, "Waits", service, Passes=2)
 

@@ -93,6 +93,24 @@ def test_an_export_in_use_cannot_be_deleted(tmp_path: Path) -> None:
     assert simulator.state.stacks == {}
 
 
+def test_a_service_token_that_is_not_a_provider_framework_fails_clearly(tmp_path: Path) -> None:
+    template = {
+        "Resources": {
+            "Plain": {"Type": "AWS::Lambda::Function", "Properties": {"Handler": "index.handler", "Code": {}}},
+            "Custom": {
+                "Type": "Custom::Thing",
+                "Properties": {"ServiceToken": {"Fn::GetAtt": ["Plain", "Arn"]}},
+            },
+        }
+    }
+    result = CloudFormationSimulator().deploy(write_assembly(tmp_path, {"Direct": template}))
+    assert result.stack("Direct").status == "ROLLBACK_COMPLETE"
+    (failure,) = result.failures
+    assert "is not a CDK Provider framework onEvent function" in failure.reason
+    # It never got a physical ID, so the rollback has nothing to send a Delete for.
+    assert [r.request_type for r in result.custom_resources] == ["Create"]
+
+
 def test_selection_widens_like_the_cdk_cli(tmp_path: Path) -> None:
     assembly = CloudAssembly.read(
         write_assembly(

@@ -298,3 +298,17 @@ def test_destroy_deletes_in_reverse_dependency_order(flow: Flow) -> None:
     assert {e["event"]["RequestType"] for e in flow.destroy.records} == {"Delete"}
     # The retained resource was left behind long ago and is never deleted.
     assert "Kept" not in deletes
+
+
+def test_forced_updates_reach_unchanged_custom_resources(assemblies, records) -> None:
+    simulator = CloudFormationSimulator()
+    records.take()
+    assert simulator.deploy(assemblies[1], stacks=["Members/*"]).ok
+    assert simulator.deploy(assemblies[1], stacks=["Members/*"]).custom_resources == []
+    forced = simulator.deploy(assemblies[1], stacks=["Members/*"], force_custom_resource_updates=True)
+    assert forced.stack("Members/Member").status == "UPDATE_COMPLETE"
+    (create, update) = [entry["event"] for entry in records.take()]
+    assert (create["RequestType"], update["RequestType"]) == ("Create", "Update")
+    assert update["OldResourceProperties"] == update["ResourceProperties"] == create["ResourceProperties"]
+    assert simulator.destroy(assemblies[1], stacks=["Members/*"]).ok
+    records.take()

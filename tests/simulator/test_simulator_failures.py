@@ -88,6 +88,14 @@ def test_lambda_timeout_kills_the_handler(deploy) -> None:
     assert any("on_event Create Sleepy" in line for line in report.on_event.log_lines)
 
 
+def test_an_answer_after_the_service_timeout_is_too_late(deploy) -> None:
+    result, _calls = deploy("SimServiceTimeout")
+    create, _delete = result.requests("Overdue")
+    assert create.is_complete_passes == 2  # at 0 s and 10 s; the next would come after 15 s
+    assert create.reason.startswith("CloudFormation did not receive a response from your Custom Resource")
+    assert "ServiceTimeout of 15 seconds" in create.reason
+
+
 def test_response_over_4096_bytes_fails_the_resource(deploy) -> None:
     result, _calls = deploy("SimDataLimit")
     (report, _delete) = result.requests("Big")

@@ -18,7 +18,7 @@ from . import inert_resources
 from .clock import Clock
 from .lambda_runtime import Invocation, LambdaFunction, LambdaRuntime
 from .results import CustomResourceReport, Phase
-from .state import SimulatorState
+from .state import ResourceState, SimulatorState, StackState
 
 CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
 """Physical ID the framework reports when ``onEvent`` fails a Create; it ignores the Delete that follows."""
@@ -98,6 +98,10 @@ class ProviderFramework:
         service_timeout = float(event["ResourceProperties"].get("ServiceTimeout", DEFAULT_SERVICE_TIMEOUT_SECONDS))
         self._run(report, event, started, service_timeout)
         report.elapsed_seconds = self._clock.elapsed() - started
+        if report.status == "SUCCESS" and report.elapsed_seconds > service_timeout:
+            # The answer came, but CloudFormation had stopped waiting for it.
+            report.status, report.data = "FAILED", {}
+            report.reason = _service_timeout_reason(event, service_timeout)
         return report
 
     def _run(self, report: CustomResourceReport, event: dict[str, Any], started: float, service_timeout: float) -> None:
@@ -181,11 +185,7 @@ class ProviderFramework:
             retries += 1
             if self._clock.elapsed() + delay - started > service_timeout:
                 report.status, report.physical_id = "FAILED", event["PhysicalResourceId"]
-                report.reason = (
-                    "CloudFormation did not receive a response from your Custom Resource within its "
-                    f"ServiceTimeout of {service_timeout:.0f} seconds. Please check your logs for "
-                    f"requestId [{event['RequestId']}]."
-                )
+                report.reason = _service_timeout_reason(event, service_timeout)
                 return
             self._clock.sleep(delay)
 
@@ -206,16 +206,18 @@ class ProviderFramework:
         return invocation
 
     def _binding(self, service_token: str) -> ProviderBinding:
-        framework = self._function(service_token, "ServiceToken")
-        on_event_arn = framework.environment.get("USER_ON_EVENT_FUNCTION_ARN")
+        # The framework's own functions (Node.js) never run here: only their wiring is read.
+        _stack, framework = self._lambda_resource(service_token, "ServiceToken")
+        environment = framework.properties.get("Environment", {}).get("Variables", {})
+        on_event_arn = environment.get("USER_ON_EVENT_FUNCTION_ARN")
         if not on_event_arn:
             raise BindingError(
-                f"ServiceToken {service_token} ({framework.name}) is not a CDK Provider framework onEvent "
+                f"ServiceToken {service_token} ({framework.physical_id}) is not a CDK Provider framework onEvent "
                 "function: only custom resources backed by aws_cdk.custom_resources.Provider are simulated"
             )
-        is_complete_arn = framework.environment.get("USER_IS_COMPLETE_FUNCTION_ARN")
+        is_complete_arn = environment.get("USER_IS_COMPLETE_FUNCTION_ARN")
         waiter = None
-        state_machine_arn = framework.environment.get("WAITER_STATE_MACHINE_ARN")
+        state_machine_arn = environment.get("WAITER_STATE_MACHINE_ARN")
         found = self._world.find_by_arn(state_machine_arn) if state_machine_arn else None
         if found is not None:
             definition = found[1].properties.get("DefinitionString")
@@ -226,12 +228,15 @@ class ProviderFramework:
             waiter=waiter or self._default_waiter,
         )
 
-    def _function(self, arn: str, what: str) -> LambdaFunction:
+    def _lambda_resource(self, arn: str, what: str) -> tuple[StackState, ResourceState]:
         found = self._world.find_by_arn(arn)
         if found is None or found[1].resource_type != inert_resources.LAMBDA_FUNCTION:
             raise BindingError(f"{what} {arn!r} is not a Lambda function of a deployed stack")
+        return found
+
+    def _function(self, arn: str, what: str) -> LambdaFunction:
         try:
-            return inert_resources.lambda_function(*found)
+            return inert_resources.lambda_function(*self._lambda_resource(arn, what))
         except ValueError as error:
             raise BindingError(str(error)) from error
 
@@ -271,6 +276,13 @@ class ProviderFramework:
             f"Received response status [FAILED] from custom resource. Message returned: {body['Reason']} "
             f"(RequestId: {event['RequestId']})"
         )
+
+
+def _service_timeout_reason(event: dict[str, Any], service_timeout: float) -> str:
+    return (
+        "CloudFormation did not receive a response from your Custom Resource within its ServiceTimeout of "
+        f"{service_timeout:.0f} seconds. Please check your logs for requestId [{event['RequestId']}]."
+    )
 
 
 def _user_function_error(invocation: Invocation) -> str:

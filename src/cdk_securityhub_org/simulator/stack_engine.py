@@ -309,7 +309,8 @@ class StackEngine:
             self._event(logical_id, resource_type, "DELETE_SKIPPED", physical_id=record.physical_id)
         else:
             self._event(logical_id, resource_type, "DELETE_IN_PROGRESS", physical_id=record.physical_id)
-            if record.is_custom:
+            # A custom resource whose Create never got an answer has no physical ID: nothing to delete.
+            if record.is_custom and record.physical_id:
                 report = self._request("Delete", record, phase)
                 if report.status == "FAILED":
                     record.status = "DELETE_FAILED"
