@@ -52,7 +52,11 @@ class _Change:
 
 
 class StackEngine:
-    """Creates, updates or deletes one stack, recording events and custom-resource reports in ``result``."""
+    """Creates, updates or deletes one stack, recording events and custom-resource reports in ``result``.
+
+    ``force_custom_resource_updates`` sends every custom resource an Update even when its properties did
+    not change (CloudFormation itself would send nothing): a reconcile pass over an unchanged declaration.
+    """
 
     def __init__(
         self,
@@ -66,12 +70,12 @@ class StackEngine:
         force_custom_resource_updates: bool = False,
     ) -> None:
         self._world = world
-        self._force_custom_resource_updates = force_custom_resource_updates
         self._stack = stack
         self._framework = framework
         self._clock = clock
         self._result = result
         self._inert = inert_resources.InertContext(stack.account, stack.region, stack.stack_name, code_directory)
+        self._force_custom_resource_updates = force_custom_resource_updates
         self._imports: set[str] = set()
 
     # ----------------------------------------------------------------------------------- operations
@@ -89,7 +93,7 @@ class StackEngine:
         created: list[str] = []
         failure = ""
         for logical_id in order:
-            ok = self._create(definitions[logical_id], resolver, "deploy")
+            ok = self._create(definitions[logical_id], resolver)
             if logical_id in stack.resources:
                 created.append(logical_id)
             if not ok:
@@ -183,7 +187,7 @@ class StackEngine:
 
     # ------------------------------------------------------------------------------ single resources
 
-    def _create(self, definition: _Definition, resolver: Resolver, phase: Phase) -> bool:
+    def _create(self, definition: _Definition, resolver: Resolver) -> bool:
         logical_id, resource_type = definition.logical_id, definition.resource_type
         self._event(logical_id, resource_type, "CREATE_IN_PROGRESS")
         try:
@@ -202,7 +206,7 @@ class StackEngine:
         )
         if is_custom_resource(resource_type):
             record.properties = as_delivered(properties)
-            report = self._request("Create", record, phase)
+            report = self._request("Create", record, "deploy")
             record.physical_id, record.attributes = report.physical_id, report.data
             self._stack.resources[logical_id] = record
             if report.status == "FAILED":
@@ -227,12 +231,12 @@ class StackEngine:
         """Bring one resource to its new definition during an update."""
         logical_id = definition.logical_id
         if previous is None:
-            ok = self._create(definition, resolver, "deploy")
+            ok = self._create(definition, resolver)
             return (_Change(logical_id, "create", None, None) if logical_id in self._stack.resources else None), ok
         if previous.resource_type != definition.resource_type:
             # A new type is a new resource; the old one is deleted in the cleanup phase.
             del self._stack.resources[logical_id]
-            ok = self._create(definition, resolver, "deploy")
+            ok = self._create(definition, resolver)
             return _Change(logical_id, "replace", previous, None), ok
         return self._update(definition, previous, resolver)
 
