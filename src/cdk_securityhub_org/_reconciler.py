@@ -19,7 +19,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
-from securityhub_reconciler.desired import RemovalPolicy
+from securityhub_reconciler.desired import RemovalPolicy, Scope
 
 HANDLER_PACKAGE = Path(securityhub_reconciler.__file__).parent
 
@@ -137,6 +137,15 @@ class Grant:
     acknowledgements: Mapping[str, str]
 
 
+def policy_regions(scope: Scope) -> tuple[str, ...]:
+    """The Regions whose hub a handler's policy names: the declared ones, or every Region ('*') under DESTROY.
+
+    Under DESTROY an Update that drops a Region releases it (disassociates members, removes the designation)
+    there, and CloudFormation has updated this policy, without that Region, before the handler runs.
+    """
+    return ("*",) if scope.removal_policy is RemovalPolicy.DESTROY else scope.regions
+
+
 def grants_for(
     scope: Construct,
     actions: Iterable[str],
@@ -158,7 +167,18 @@ def grants_for(
     grants: list[Grant] = []
     if hub_actions := by_resource.get(_ON_HUB):
         hubs = [_securityhub_arn(stack, region, "hub/default") for region in regions]
-        grants.append(Grant(iam.PolicyStatement(sid="OnOwnHub", actions=hub_actions, resources=hubs), {}))
+        every_region = (
+            {
+                _nag_resource_finding(stack, hubs[0]): (
+                    "Under RemovalPolicy.DESTROY a Region dropped from the declaration is released by the update"
+                    " that drops it, after this policy has lost that Region; the statement names only this"
+                    " account's own hub, in any Region."
+                )
+            }
+            if "*" in regions
+            else {}
+        )
+        grants.append(Grant(iam.PolicyStatement(sid="OnOwnHub", actions=hub_actions, resources=hubs), every_region))
     if aggregator_actions := by_resource.get(_ON_FINDING_AGGREGATOR):
         # An account has one aggregator, whose ID Security Hub generates, in whichever Region was home when it was
         # created: possibly one no longer declared, which the handler must still read to move it.

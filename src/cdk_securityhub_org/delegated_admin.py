@@ -9,7 +9,7 @@ from constructs import Construct
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import DelegatedAdminSpec, OnRegionUnavailable, parse_delegated_admin
 
-from ._reconciler import DELEGATED_ADMIN, custom_resource, grants_for
+from ._reconciler import DELEGATED_ADMIN, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
 
 
@@ -74,7 +74,7 @@ class DelegatedAdmin(Construct):
             grants=grants_for(
                 self,
                 permissions.delegated_admin_actions(self.spec),
-                regions=self.spec.scope.regions,
+                regions=policy_regions(self.spec.scope),
                 admin_account_id=self.spec.admin_account_id,
             ),
             removal_policy=self.spec.scope.removal_policy,

@@ -9,7 +9,7 @@ from constructs import Construct
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import InvitationAccepterSpec, OnRegionUnavailable, parse_invitation_accepter
 
-from ._reconciler import INVITATION_ACCEPTER, custom_resource, grants_for
+from ._reconciler import INVITATION_ACCEPTER, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
 
 
@@ -69,7 +69,7 @@ class InvitationAccepter(Construct):
             kind=INVITATION_ACCEPTER,
             properties=self.spec.to_properties(),
             grants=grants_for(
-                self, permissions.invitation_accepter_actions(self.spec), regions=self.spec.scope.regions
+                self, permissions.invitation_accepter_actions(self.spec), regions=policy_regions(self.spec.scope)
             ),
             removal_policy=self.spec.scope.removal_policy,
         )

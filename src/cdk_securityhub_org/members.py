@@ -22,7 +22,7 @@ from securityhub_reconciler.desired import (
     parse_members,
 )
 
-from ._reconciler import MEMBERS, custom_resource, grants_for
+from ._reconciler import MEMBERS, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
 from .member_list import MemberList
 
@@ -126,7 +126,7 @@ class Members(Construct):
             grants=grants_for(
                 self,
                 permissions.members_actions(self.spec, document),
-                regions=self.spec.scope.regions,
+                regions=policy_regions(self.spec.scope),
                 member_list_object_arn=member_list_object_arn,
             ),
             removal_policy=self.spec.scope.removal_policy,

@@ -17,7 +17,7 @@ from securityhub_reconciler.desired import (
     parse_organization_configuration,
 )
 
-from ._reconciler import ORGANIZATION_CONFIGURATION, custom_resource, grants_for
+from ._reconciler import ORGANIZATION_CONFIGURATION, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
 
 
@@ -108,7 +108,7 @@ class OrganizationConfiguration(Construct):
             kind=ORGANIZATION_CONFIGURATION,
             properties=self.spec.to_properties(),
             grants=grants_for(
-                self, permissions.organization_configuration_actions(self.spec), regions=self.spec.scope.regions
+                self, permissions.organization_configuration_actions(self.spec), regions=policy_regions(self.spec.scope)
             ),
             removal_policy=self.spec.scope.removal_policy,
         )

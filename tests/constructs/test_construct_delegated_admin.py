@@ -64,14 +64,22 @@ def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sampl
     assert "securityhub:DisableOrganizationAdminAccount" not in sample_app.management.handler_actions(IS_COMPLETE)
 
 
-def test_security_hub_actions_are_scoped_to_the_hub_in_each_declared_region(variants):
-    statements = variants.stacks["Management"].handler_statements(IS_COMPLETE)
+def test_security_hub_actions_are_scoped_to_the_hub_in_each_declared_region(sample_app):
+    statements = sample_app.management.handler_statements(IS_COMPLETE)
     (on_hub,) = [s for s in statements if s.get("Sid") == "OnOwnHub"]
     assert sorted(rendered(r) for r in on_hub["Resource"]) == [
-        "arn:${AWS::Partition}:securityhub:eu-west-1:111111111111:hub/default",
-        "arn:${AWS::Partition}:securityhub:us-east-1:111111111111:hub/default",
+        "arn:${AWS::Partition}:securityhub:eu-west-1:000000000001:hub/default",
+        "arn:${AWS::Partition}:securityhub:us-east-1:000000000001:hub/default",
+        "arn:${AWS::Partition}:securityhub:us-west-2:000000000001:hub/default",
     ]
     assert all(a.startswith("securityhub:") for a in as_list(on_hub["Action"]))
+
+
+def test_under_destroy_the_own_hub_is_named_in_every_region(variants):
+    # An Update that drops a Region releases it there, under the updated policy that no longer lists it.
+    statements = variants.stacks["Management"].handler_statements(IS_COMPLETE)
+    (on_hub,) = [s for s in statements if s.get("Sid") == "OnOwnHub"]
+    assert rendered(on_hub["Resource"]) == "arn:${AWS::Partition}:securityhub:*:111111111111:hub/default"
 
 
 def test_organizations_calls_are_limited_to_registering_security_hub_for_the_declared_admin(variants):
