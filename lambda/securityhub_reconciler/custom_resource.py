@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from . import metrics
 from .apply import Execute, applying
 from .aws import Budget, Clients
 from .desired import DeclarationError, RemovalPolicy, Scope
@@ -139,6 +140,12 @@ def _release_dropped_regions(
 
 def _verdict(kind: Kind[Any], event: Mapping[str, Any], outcome: Outcome, pass_seconds: float) -> dict[str, Any]:
     log("pass", resource_type=kind.resource_type, logical_id=event.get("LogicalResourceId"), **outcome.log_record())
+    metrics.emit(
+        outcome,
+        resource=metrics.resource_name(event.get("LogicalResourceId") or kind.resource_type),
+        resource_type=kind.resource_type,
+        trigger=metrics.Trigger.DEPLOY,
+    )
     permanent = outcome.permanent_failures
     if permanent:
         raise ReconcileFailed(redact(outcome.failure_message(permanent)))

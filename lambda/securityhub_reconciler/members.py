@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from . import observe
@@ -106,6 +107,7 @@ def converge(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, exec
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
         live = observe.members(securityhub)
+        result.member_statuses = Counter(member.status.value for member in live.values())
         wanted = desired()
         accounts = organization.view().accounts if _needs_organization(wanted, live, spec.prune) else {}
         execute(plan_members(result.region, wanted, live, accounts, policy), securityhub, result)

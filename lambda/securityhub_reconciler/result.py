@@ -39,6 +39,9 @@ class RegionResult:
     unfinished: bool = False
     unavailable: bool = False
     in_sync: int = 0
+    # Member records by status as read at the start of the pass; None where no member list was read (other
+    # kinds, unavailable Regions). The membership metrics come from here.
+    member_statuses: Counter[str] | None = None
 
     def fail(self, subject: str, failure: CallFailure | str, retryable: bool | None = None) -> None:
         if isinstance(failure, CallFailure):

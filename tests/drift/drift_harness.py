@@ -1,0 +1,84 @@
+"""Helpers of the between-deploys tests: the emulated organization of ``between-deploys.yaml``, drift to seed,
+the drift-repair function's rule inputs read from the synthesized templates, and the EMF lines of a run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cdk_securityhub_org.emulator import Emulator, World
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "between-deploys.yaml"
+MANAGEMENT, ADMINISTRATOR, PARTNER = "000000000001", "000000000002", "444455556666"
+REGIONS = ("us-east-1", "eu-west-1")
+SCHEDULED_HANDLER = "securityhub_reconciler.scheduled.handler"
+
+
+def organization(member_count: int = 6) -> World:
+    """The organization the declaration describes: management, administrator, ``member_count`` other accounts,
+    and the invited partner outside the organization."""
+    world = World.organization(MANAGEMENT, member_count=member_count, seed=5)
+    world.add_account(ADMINISTRATOR, name="security-admin")
+    world.add_standalone_account(PARTNER, email="partner@example.com")
+    return world
+
+
+def seed_drift(emulator: Emulator, world: World) -> list[str]:
+    """Drift between deploys: two members disassociated in eu-west-1, auto-enable turned off in us-east-1.
+    Returns the disassociated accounts."""
+    disassociated = sorted(world.member_account_ids()[:2])
+    emulator.client("securityhub", ADMINISTRATOR, "eu-west-1").disassociate_members(AccountIds=disassociated)
+    emulator.client("securityhub", ADMINISTRATOR, "us-east-1").update_organization_configuration(
+        AutoEnable=False, AutoEnableStandards="DEFAULT"
+    )
+    return disassociated
+
+
+@dataclass(frozen=True)
+class RuleTarget:
+    """An EventBridge rule of a synthesized template that invokes a drift-repair function."""
+
+    stack: str
+    account: str
+    rule: dict[str, Any]
+    function: dict[str, Any]
+
+    @property
+    def input(self) -> dict[str, Any]:
+        (target,) = self.rule["Properties"]["Targets"]
+        return json.loads(target["Input"])
+
+    @property
+    def scheduled(self) -> bool:
+        return "ScheduleExpression" in self.rule["Properties"]
+
+
+def repair_targets(assembly: Path) -> Iterator[RuleTarget]:
+    """Every rule whose target is a drift-repair function, with that function, from every stack's template."""
+    for template_path in sorted(assembly.rglob("*.template.json")):
+        template = json.loads(template_path.read_text())
+        resources = template["Resources"]
+        account = template_path.name  # replaced below from the rule's declaration
+        for rule in (r for r in resources.values() if r["Type"] == "AWS::Events::Rule"):
+            for target in rule["Properties"]["Targets"]:
+                arn = target["Arn"]
+                if not isinstance(arn, dict) or "Fn::GetAtt" not in arn:
+                    continue
+                function = resources[arn["Fn::GetAtt"][0]]
+                if function["Properties"].get("Handler") == SCHEDULED_HANDLER:
+                    declared = json.loads(target["Input"])["ResourceProperties"]
+                    account = declared.get("ExpectedAccount", account)
+                    yield RuleTarget(template_path.name, account, rule, function)
+
+
+def emf_documents(output: str) -> list[dict[str, Any]]:
+    """The Embedded Metric Format documents among a handler's stdout lines."""
+    documents = []
+    for line in output.splitlines():
+        if line.startswith("{") and '"_aws"' in line:
+            documents.append(json.loads(line))
+    return documents
