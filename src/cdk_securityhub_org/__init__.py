@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
     from ._validation import SecurityHubConfigurationError
     from .config import SecurityHubConfig, load_config
+    from .dashboard import SecurityHubDashboard
     from .delegated_admin import DelegatedAdmin
+    from .drift_repair import DriftRepair, OrganizationEventForwarding
     from .invitation_accepter import InvitationAccepter
     from .member_list import MemberList
     from .members import Members
@@ -23,26 +25,32 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "DelegatedAdmin": ".delegated_admin",
+    "DriftRepair": ".drift_repair",
     "InvitationAccepter": ".invitation_accepter",
     "MemberAccount": ".member_list",
     "MemberList": ".member_list",
     "Members": ".members",
     "OrganizationConfiguration": ".organization_configuration",
+    "OrganizationEventForwarding": ".drift_repair",
     "SecurityHubConfig": ".config",
     "SecurityHubConfigurationError": "._validation",
+    "SecurityHubDashboard": ".dashboard",
     "SecurityHubOrganization": ".organization",
     "load_config": ".config",
 }
 
 __all__ = [
     "DelegatedAdmin",
+    "DriftRepair",
     "InvitationAccepter",
     "MemberAccount",
     "MemberList",
     "Members",
     "OrganizationConfiguration",
+    "OrganizationEventForwarding",
     "SecurityHubConfig",
     "SecurityHubConfigurationError",
+    "SecurityHubDashboard",
     "SecurityHubOrganization",
     "load_config",
 ]

@@ -19,6 +19,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
+from securityhub_reconciler import metrics
 from securityhub_reconciler.desired import RemovalPolicy, Scope
 
 HANDLER_PACKAGE = Path(securityhub_reconciler.__file__).parent
@@ -316,9 +317,13 @@ class Reconciler(Construct):
             environment={
                 "TOTAL_TIMEOUT_SECONDS": str(int(TOTAL_TIMEOUT.to_seconds())),
                 "QUERY_INTERVAL_SECONDS": str(int(QUERY_INTERVAL.to_seconds())),
+                # The metrics' Resource dimension: the construct's path, which dashboards and alarms name too.
+                metrics.RESOURCE_ENVIRONMENT_VARIABLE: scope.node.path,
             },
         )
         policy = iam.Policy(self, "IsCompletePolicy", roles=[self.is_complete_handler.role])  # type: ignore[list-item]
+        # The reconcile permissions: a drift-repair function (drift_repair.py) runs the same pass, so shares them.
+        self.policy = policy
         acknowledgements: dict[str, str] = {}
         for grant in grants:
             policy.add_statements(grant.statement)
@@ -364,18 +369,11 @@ class Reconciler(Construct):
         *,
         environment: dict[str, str] | None = None,
     ) -> lambda_.Function:
-        log_group = logs.LogGroup(self, f"{name}Logs", retention=LOG_RETENTION)
-        return lambda_.Function(
+        return handler_function(
             self,
-            f"{name}Handler",
-            runtime=RUNTIME,
-            architecture=lambda_.Architecture.ARM_64,
-            memory_size=512,
-            timeout=timeout,
-            code=handler_code(),
+            name,
             handler=f"{HANDLER_PACKAGE.name}.{kind.module}.{entry_point}",
-            role=_lambda_role(self, f"{name}Role", log_group),
-            log_group=log_group,
+            timeout=timeout,
             description=description,
             environment=environment,
         )
@@ -413,6 +411,36 @@ class Reconciler(Construct):
                 ),
             },
         )
+
+
+def handler_function(
+    scope: Construct,
+    name: str,
+    *,
+    handler: str,
+    timeout: cdk.Duration,
+    description: str,
+    environment: Mapping[str, str] | None = None,
+    **options: Any,
+) -> lambda_.Function:
+    """A function running ``handler`` from the reconciler asset, with its own log group and a role that may write
+    there and nothing else (children ``<name>Logs``, ``<name>Role``, ``<name>Handler`` of ``scope``)."""
+    log_group = logs.LogGroup(scope, f"{name}Logs", retention=LOG_RETENTION)
+    return lambda_.Function(
+        scope,
+        f"{name}Handler",
+        runtime=RUNTIME,
+        architecture=lambda_.Architecture.ARM_64,
+        memory_size=512,
+        timeout=timeout,
+        code=handler_code(),
+        handler=handler,
+        role=_lambda_role(scope, f"{name}Role", log_group),
+        log_group=log_group,
+        description=description,
+        environment=dict(environment) if environment else None,
+        **options,
+    )
 
 
 def _lambda_role(scope: Construct, id: str, log_group: logs.LogGroup) -> iam.Role:

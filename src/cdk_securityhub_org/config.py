@@ -10,6 +10,10 @@ Example (``examples/securityhub.yaml``)::
     members:
       organization: {exclude_accounts: ["000000000009"]}
       csv: members.csv
+    drift_repair: rate(6 hours)     # between deploys (optional): an EventBridge schedule expression
+    enroll_new_accounts: true       # Organizations new-account events trigger a repair of the members
+    failure_alarm: true             # an alarm when a repair fails
+    dashboard: true                 # a CloudWatch dashboard of membership and drift per Region
 
 Numbers are read as the text written, so ``000000000001`` keeps its zeros and ``4.44456E+11`` is reported as the
 spreadsheet damage it is.
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -27,6 +32,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import yaml
+from aws_cdk import aws_events as events
 from securityhub_reconciler.desired import (
     AutoEnableStandards,
     ConfigurationType,
@@ -76,6 +82,10 @@ class SecurityHubConfig:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
+    drift_repair: events.Schedule | None = None
+    failure_alarm: bool = False
+    enroll_new_accounts: bool = False
+    dashboard: bool = False
 
     def organization_props(self) -> dict[str, Any]:
         """Keyword arguments for ``SecurityHubOrganization``."""
@@ -189,6 +199,23 @@ def _strings(reader: _Reader, path: str, value: Any) -> list[Any]:
     return value
 
 
+# EventBridge schedule expressions: rate(1 hour) (singular for 1), rate(6 hours), cron(0 6 * * ? *) (six fields).
+_SCHEDULE = re.compile(
+    r"^(rate\(1 (minute|hour|day)\)|rate\((?!1 )[1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$"
+)
+
+
+def _schedule(reader: _Reader, path: str, value: Any) -> events.Schedule | None:
+    if not isinstance(value, str) or not _SCHEDULE.match(value):
+        reader.add(
+            path,
+            f"is {_shown(value)}; write an EventBridge schedule expression such as 'rate(6 hours)' or"
+            " 'cron(0 6 * * ? *)'",
+        )
+        return None
+    return events.Schedule.expression(value)
+
+
 _ORGANIZATION_SCHEMA: dict[str, Check] = {
     "organizational_units": _strings,
     "exclude_accounts": _strings,
@@ -236,6 +263,10 @@ _TOP_SCHEMA: dict[str, Check] = {
     "removal_policy": _removal_policy,
     "on_region_unavailable": _choice(OnRegionUnavailable),
     "members": lambda reader, path, value: reader.mapping(path, value, _MEMBERS_SCHEMA, ()),
+    "drift_repair": _schedule,
+    "failure_alarm": _flag,
+    "enroll_new_accounts": _flag,
+    "dashboard": _flag,
 }
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from constructs import Construct
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import DelegatedAdminSpec, OnRegionUnavailable, parse_delegated_admin
 
 from ._reconciler import DELEGATED_ADMIN, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
+from .drift_repair import BetweenDeploys
 
 
 class DelegatedAdmin(Construct):
@@ -31,9 +33,13 @@ class DelegatedAdmin(Construct):
     :param enable_in_management_account: enable Security Hub in the management account itself in each Region.
         The administrator cannot add the management account as a member until it has (CreateMembers cannot
         enable it there). Default: ``True``; it is never disabled on delete.
+    :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
+        deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
+    :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
+        ``drift_repair``. Default: ``False``.
 
-    Attributes: ``spec`` (the ``DelegatedAdminSpec`` behind the properties) and ``resource``
-    (the ``cdk.CustomResource``).
+    Attributes: ``spec`` (the ``DelegatedAdminSpec`` behind the properties), ``resource``
+    (the ``cdk.CustomResource``) and ``drift_repair`` (the ``DriftRepair``, or ``None``).
     """
 
     def __init__(
@@ -48,6 +54,8 @@ class DelegatedAdmin(Construct):
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         management_account_id: str | None = None,
         enable_in_management_account: bool = True,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -65,6 +73,7 @@ class DelegatedAdmin(Construct):
             enable_in_management_account=problems.flag("enable_in_management_account", enable_in_management_account),
         )
         problems.round_trip(self.spec.to_properties(), parse_delegated_admin)
+        between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         problems.raise_if_any()
 
         self.resource = custom_resource(
@@ -79,3 +88,4 @@ class DelegatedAdmin(Construct):
             ),
             removal_policy=self.spec.scope.removal_policy,
         )
+        self.drift_repair = between_deploys.build(self, DELEGATED_ADMIN, self.spec.to_properties())

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from constructs import Construct
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import InvitationAccepterSpec, OnRegionUnavailable, parse_invitation_accepter
 
 from ._reconciler import INVITATION_ACCEPTER, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
+from .drift_repair import BetweenDeploys
 
 
 class InvitationAccepter(Construct):
@@ -26,9 +28,13 @@ class InvitationAccepter(Construct):
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param member_account_id: the invited account, where the handler must run. Default: the stack's account, when
         it is concrete.
+    :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
+        deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
+    :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
+        ``drift_repair``. Default: ``False``.
 
-    Attributes: ``spec`` (the ``InvitationAccepterSpec`` behind the properties) and ``resource``
-    (the ``cdk.CustomResource``).
+    Attributes: ``spec`` (the ``InvitationAccepterSpec`` behind the properties), ``resource``
+    (the ``cdk.CustomResource``) and ``drift_repair`` (the ``DriftRepair``, or ``None``).
     """
 
     def __init__(
@@ -41,6 +47,8 @@ class InvitationAccepter(Construct):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         member_account_id: str | None = None,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -62,6 +70,7 @@ class InvitationAccepter(Construct):
                 " the administrator that invited it",
             )
         problems.round_trip(self.spec.to_properties(), parse_invitation_accepter)
+        between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         problems.raise_if_any()
 
         self.resource = custom_resource(
@@ -73,3 +82,4 @@ class InvitationAccepter(Construct):
             ),
             removal_policy=self.spec.scope.removal_policy,
         )
+        self.drift_repair = between_deploys.build(self, INVITATION_ACCEPTER, self.spec.to_properties())

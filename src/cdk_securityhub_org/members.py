@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 from securityhub_reconciler import permissions
@@ -24,6 +25,7 @@ from securityhub_reconciler.desired import (
 
 from ._reconciler import MEMBERS, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
+from .drift_repair import BetweenDeploys
 from .member_list import MemberList
 
 # A member list whose canonical JSON is larger travels as an S3 file asset: resource properties are carried whole
@@ -46,12 +48,23 @@ class Members(Construct):
         is concrete.
     :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
+    :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
+        deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
+    :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
+        ``drift_repair``. Default: ``False``.
+    :param enroll_new_accounts: run the drift repair when an account joins the organization (Organizations
+        events), so that organization selectors enrol it at once. Needs an organization selector in
+        ``member_list`` and ``management_account_id``. The events arrive only in us-east-1 on the management
+        account's bus: see ``OrganizationEventForwarding`` (``SecurityHubOrganization`` wires it). Default:
+        ``False``.
+    :param management_account_id: the organization's management account, which forwards the events.
 
     A list whose canonical JSON is at most 4 KB travels inline (``MemberList``); a larger one as an S3 file asset
     (``MemberListLocation`` with its SHA-256), so that any size keeps the template and the events small.
 
     Attributes: ``spec`` (the ``MembersSpec`` behind the properties), ``document`` (the member-list document, also
-    when it travels as an asset) and ``resource`` (the ``cdk.CustomResource``).
+    when it travels as an asset), ``resource`` (the ``cdk.CustomResource``) and ``drift_repair`` (the
+    ``DriftRepair``, or ``None``).
     """
 
     def __init__(
@@ -67,6 +80,10 @@ class Members(Construct):
         administrator_account_id: str | None = None,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
+        enroll_new_accounts: bool = False,
+        management_account_id: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -102,6 +119,14 @@ class Members(Construct):
             restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
         )
         problems.round_trip(inline_spec.to_properties(), parse_members)
+        between_deploys = BetweenDeploys(
+            problems,
+            drift_repair=drift_repair,
+            failure_alarm=failure_alarm,
+            organization_events_from=_enrollment_events_from(
+                problems, document, enroll_new_accounts, management_account_id
+            ),
+        )
         problems.raise_if_any()
 
         self.document = document
@@ -131,6 +156,29 @@ class Members(Construct):
             ),
             removal_policy=self.spec.scope.removal_policy,
         )
+        self.drift_repair = between_deploys.build(self, MEMBERS, self.spec.to_properties())
+
+
+def _enrollment_events_from(
+    problems: Problems, document: MemberListDocument, enroll: object, management_account_id: object
+) -> str | None:
+    """The management account whose Organizations events trigger enrollment, when ``enroll`` is set."""
+    if not problems.flag("enroll_new_accounts", enroll):
+        return None
+    if not document.selectors:
+        problems.add(
+            "enroll_new_accounts",
+            "the member list has no organization selector, so a new account would not be in it; add"
+            " MemberList.from_organization(...), or drop enroll_new_accounts",
+        )
+    if management_account_id is None:
+        problems.add(
+            "management_account_id",
+            "is needed with enroll_new_accounts: Organizations emits the new-account events in the management"
+            " account, whose forwarding this construct must allow",
+        )
+        return None
+    return problems.account_id("management_account_id", management_account_id)
 
 
 def _member_list_file(text: str) -> Path:

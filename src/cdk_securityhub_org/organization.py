@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from constructs import Construct
 from securityhub_reconciler.desired import (
     AutoEnableStandards,
@@ -16,7 +17,9 @@ from securityhub_reconciler.desired import (
 )
 
 from ._validation import SecurityHubConfigurationError
+from .dashboard import SecurityHubDashboard
 from .delegated_admin import DelegatedAdmin
+from .drift_repair import ORGANIZATIONS_EVENTS_REGION, OrganizationEventForwarding
 from .member_list import MemberList
 from .members import Members
 from .organization_configuration import OrganizationConfiguration
@@ -36,6 +39,13 @@ class SecurityHubOrganization(cdk.Stage):
     Props are those of the constructs (see each for defaults), plus ``deployment_region``: the Region the two
     stacks are deployed in. Default: ``home_region``, else the first of ``regions``. The custom resources act in
     every declared Region from there.
+
+    Between deploys (see ``DriftRepair``): ``drift_repair`` (a schedule) and ``failure_alarm`` apply to every
+    resource; ``enroll_new_accounts`` to ``Members``. Organizations emits its new-account events only in us-east-1,
+    in the management account: unless both stacks are there already, the stage forwards the events to the
+    administrator's bus with ``OrganizationEventForwarding``, from the ``Management`` stack when it is in us-east-1,
+    else from a third stack ``OrganizationEvents`` (management account, us-east-1), deployed last.
+    ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
@@ -62,6 +72,10 @@ class SecurityHubOrganization(cdk.Stage):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         deployment_region: str | None = None,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
+        enroll_new_accounts: bool = False,
+        dashboard: bool = False,
     ) -> None:
         super().__init__(scope, id)
         if deployment_region is None:
@@ -89,6 +103,9 @@ class SecurityHubOrganization(cdk.Stage):
         )
 
         errors: list[SecurityHubConfigurationError] = []
+        # With enrollment only, only Members has a repair function to watch; otherwise each construct reports a
+        # failure_alarm without drift_repair itself.
+        alarm_without_members = failure_alarm if drift_repair is not None or not enroll_new_accounts else False
 
         def build(factory: Callable[[], T]) -> T | None:
             try:
@@ -107,6 +124,8 @@ class SecurityHubOrganization(cdk.Stage):
                 removal_policy=removal_policy,
                 on_region_unavailable=on_region_unavailable,
                 management_account_id=management_account_id,
+                drift_repair=drift_repair,
+                failure_alarm=alarm_without_members,
             )
         )
         self.organization_configuration = build(
@@ -123,6 +142,8 @@ class SecurityHubOrganization(cdk.Stage):
                 management_account_id=management_account_id,
                 removal_policy=removal_policy,
                 on_region_unavailable=on_region_unavailable,
+                drift_repair=drift_repair,
+                failure_alarm=alarm_without_members,
             )
         )
         self.members = None
@@ -138,6 +159,10 @@ class SecurityHubOrganization(cdk.Stage):
                     restore_disassociated=restore_disassociated,
                     removal_policy=removal_policy,
                     on_region_unavailable=on_region_unavailable,
+                    drift_repair=drift_repair,
+                    failure_alarm=failure_alarm,
+                    enroll_new_accounts=enroll_new_accounts,
+                    management_account_id=management_account_id,
                 )
             )
         if errors:
@@ -145,3 +170,27 @@ class SecurityHubOrganization(cdk.Stage):
         if self.members and self.organization_configuration:
             # Auto-enable and the configuration type decide how members are enrolled: settle them first.
             self.members.resource.node.add_dependency(self.organization_configuration.resource)
+        self.organization_events_stack: cdk.Stack | None = None
+        if self.members and enroll_new_accounts:
+            self._forward_organization_events(management_account_id, administrator_account_id, deployment_region)
+        self.dashboard = None
+        if dashboard:
+            shown = [r for r in (self.organization_configuration, self.members) if r is not None]
+            self.dashboard = SecurityHubDashboard(self.administrator_stack, "Dashboard", resources=shown)
+
+    def _forward_organization_events(self, management: str, administrator: str, region: str | None) -> None:
+        if management == administrator and region == ORGANIZATIONS_EVENTS_REGION:
+            return  # the enrollment rule is on the bus where the events arrive
+        source = self.management_stack
+        if region != ORGANIZATIONS_EVENTS_REGION:
+            source = self.organization_events_stack = cdk.Stack(
+                self,
+                "OrganizationEvents",
+                env=cdk.Environment(account=management, region=ORGANIZATIONS_EVENTS_REGION),
+                description="Forwards Organizations new-account events to the Security Hub administrator",
+            )
+            # After the administrator's bus allows the management account to put events on it.
+            source.add_stack_dependency(self.administrator_stack, "the target bus must allow the forwarding")
+        OrganizationEventForwarding(
+            source, "OrganizationEventForwarding", target_account=administrator, target_region=str(region)
+        )

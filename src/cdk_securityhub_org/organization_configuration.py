@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from constructs import Construct
 from securityhub_reconciler import permissions
 from securityhub_reconciler.desired import (
@@ -19,6 +20,7 @@ from securityhub_reconciler.desired import (
 
 from ._reconciler import ORGANIZATION_CONFIGURATION, custom_resource, grants_for, policy_regions
 from ._validation import Problems, declared_account, scope_spec
+from .drift_repair import BetweenDeploys
 
 
 class OrganizationConfiguration(Construct):
@@ -44,9 +46,13 @@ class OrganizationConfiguration(Construct):
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
         is concrete.
+    :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
+        deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
+    :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
+        ``drift_repair``. Default: ``False``.
 
-    Attributes: ``spec`` (the ``OrganizationConfigurationSpec`` behind the properties) and ``resource``
-    (the ``cdk.CustomResource``).
+    Attributes: ``spec`` (the ``OrganizationConfigurationSpec`` behind the properties), ``resource``
+    (the ``cdk.CustomResource``) and ``drift_repair`` (the ``DriftRepair``, or ``None``).
     """
 
     def __init__(
@@ -65,6 +71,8 @@ class OrganizationConfiguration(Construct):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         administrator_account_id: str | None = None,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -101,6 +109,7 @@ class OrganizationConfiguration(Construct):
                     " account as delegated administrator, or use LOCAL",
                 )
         problems.round_trip(self.spec.to_properties(), parse_organization_configuration)
+        between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         problems.raise_if_any()
 
         self.resource = custom_resource(
@@ -112,3 +121,4 @@ class OrganizationConfiguration(Construct):
             ),
             removal_policy=self.spec.scope.removal_policy,
         )
+        self.drift_repair = between_deploys.build(self, ORGANIZATION_CONFIGURATION, self.spec.to_properties())
