@@ -35,7 +35,8 @@ class BetweenDeploysApp:
 @pytest.fixture(scope="session")
 def between_deploys_app(tmp_path_factory: pytest.TempPathFactory) -> BetweenDeploysApp:
     outdir = tmp_path_factory.mktemp("between-deploys-cdk.out")
-    app = cdk.App(outdir=str(outdir))
+    # Path metadata, as `cdk synth` writes it: the plan names each resource by its construct path.
+    app = cdk.App(outdir=str(outdir), context={"aws:cdk:enable-path-metadata": True})
     config = load_config(CONFIG)
     stage = SecurityHubOrganization(app, config.stage_name, **config.organization_props())
     cdk.Validations.of(stage).add_plugins(AwsSolutionsChecks(stage))

@@ -28,12 +28,12 @@ def organization(member_count: int = 6) -> World:
 
 
 def seed_drift(emulator: Emulator, world: World) -> list[str]:
-    """Drift between deploys: two members disassociated in eu-west-1, auto-enable turned off in us-east-1.
-    Returns the disassociated accounts."""
+    """Drift between deploys: two members disassociated in eu-west-1, auto-enable turned on in us-east-1 (the
+    declaration has it off). Returns the disassociated accounts."""
     disassociated = sorted(world.member_account_ids()[:2])
     emulator.client("securityhub", ADMINISTRATOR, "eu-west-1").disassociate_members(AccountIds=disassociated)
     emulator.client("securityhub", ADMINISTRATOR, "us-east-1").update_organization_configuration(
-        AutoEnable=False, AutoEnableStandards="DEFAULT"
+        AutoEnable=True, AutoEnableStandards="DEFAULT"
     )
     return disassociated
 
@@ -57,21 +57,17 @@ class RuleTarget:
         return "ScheduleExpression" in self.rule["Properties"]
 
 
-def repair_targets(assembly: Path) -> Iterator[RuleTarget]:
-    """Every rule whose target is a drift-repair function, with that function, from every stack's template."""
-    for template_path in sorted(assembly.rglob("*.template.json")):
-        template = json.loads(template_path.read_text())
-        resources = template["Resources"]
-        account = template_path.name  # replaced below from the rule's declaration
+def repair_targets(assembly: Path, stacks: str = "*") -> Iterator[RuleTarget]:
+    """Every rule whose target is a drift-repair function, with that function, from the templates whose file name
+    matches ``stacks``; the account is the one the declaration names."""
+    for template_path in sorted(assembly.rglob(f"{stacks}.template.json")):
+        resources = json.loads(template_path.read_text())["Resources"]
         for rule in (r for r in resources.values() if r["Type"] == "AWS::Events::Rule"):
             for target in rule["Properties"]["Targets"]:
                 arn = target["Arn"]
-                if not isinstance(arn, dict) or "Fn::GetAtt" not in arn:
-                    continue
-                function = resources[arn["Fn::GetAtt"][0]]
-                if function["Properties"].get("Handler") == SCHEDULED_HANDLER:
-                    declared = json.loads(target["Input"])["ResourceProperties"]
-                    account = declared.get("ExpectedAccount", account)
+                function = resources[arn["Fn::GetAtt"][0]] if "Fn::GetAtt" in arn else {}
+                if function.get("Properties", {}).get("Handler") == SCHEDULED_HANDLER:
+                    account = json.loads(target["Input"])["ResourceProperties"]["ExpectedAccount"]
                     yield RuleTarget(template_path.name, account, rule, function)
 
 
