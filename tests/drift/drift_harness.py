@@ -1,11 +1,9 @@
-"""Helpers of the between-deploys tests: the emulated organization of ``between-deploys.yaml``, drift to seed,
-the drift-repair function's rule inputs read from the synthesized templates, and the EMF lines of a run."""
+"""Helpers of the between-deploys tests: the emulated organization of ``between-deploys.yaml``, drift to seed, and
+the EMF lines of a run."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,39 +34,6 @@ def seed_drift(emulator: Emulator, world: World) -> list[str]:
         AutoEnable=True, AutoEnableStandards="DEFAULT"
     )
     return disassociated
-
-
-@dataclass(frozen=True)
-class RuleTarget:
-    """An EventBridge rule of a synthesized template that invokes a drift-repair function."""
-
-    stack: str
-    account: str
-    rule: dict[str, Any]
-    function: dict[str, Any]
-
-    @property
-    def input(self) -> dict[str, Any]:
-        (target,) = self.rule["Properties"]["Targets"]
-        return json.loads(target["Input"])
-
-    @property
-    def scheduled(self) -> bool:
-        return "ScheduleExpression" in self.rule["Properties"]
-
-
-def repair_targets(assembly: Path, stacks: str = "*") -> Iterator[RuleTarget]:
-    """Every rule whose target is a drift-repair function, with that function, from the templates whose file name
-    matches ``stacks``; the account is the one the declaration names."""
-    for template_path in sorted(assembly.rglob(f"{stacks}.template.json")):
-        resources = json.loads(template_path.read_text())["Resources"]
-        for rule in (r for r in resources.values() if r["Type"] == "AWS::Events::Rule"):
-            for target in rule["Properties"]["Targets"]:
-                arn = target["Arn"]
-                function = resources[arn["Fn::GetAtt"][0]] if "Fn::GetAtt" in arn else {}
-                if function.get("Properties", {}).get("Handler") == SCHEDULED_HANDLER:
-                    account = json.loads(target["Input"])["ResourceProperties"]["ExpectedAccount"]
-                    yield RuleTarget(template_path.name, account, rule, function)
 
 
 def emf_documents(output: str) -> list[dict[str, Any]]:

@@ -1,18 +1,17 @@
 """End to end: the synthesized stage deployed by the CloudFormation simulator against a fresh emulated organization;
-``plan`` from the cloud assembly shows the drift seeded afterwards and exits 2; the drift-repair function, invoked
-with its schedule rule's input, repairs it, and ``plan`` exits 0. Then a new account joins the organization: the
-enrollment rule's input enrols it."""
+``plan`` from the cloud assembly shows the drift seeded afterwards and exits 2; the drift-repair functions, run
+from their asset with their schedule rules' input as EventBridge and Lambda would, repair it, and ``plan`` exits 0.
+Then a new account joins the organization: the enrollment rule's input enrols it."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
-from drift_harness import REGIONS, emf_documents, organization, repair_targets, seed_drift
-from reconciler_harness import LambdaContext
-from securityhub_reconciler import scheduled
+from drift_harness import REGIONS, emf_documents, organization, seed_drift
 
 from cdk_securityhub_org import cli
+from cdk_securityhub_org.drift_demo import fire, repair_rules
 from cdk_securityhub_org.emulator import Emulator, FaultConfig
 from cdk_securityhub_org.simulator import CloudFormationSimulator
 
@@ -27,20 +26,7 @@ def row(table: str, *cells: str) -> bool:
     return re.search(rf"^{pattern}", table, re.MULTILINE) is not None
 
 
-def fire(targets, monkeypatch, endpoint_url):
-    """EventBridge's part: invoke each rule's function with the rule's input, as the function's account."""
-    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint_url)
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "emulator")
-    answers = []
-    for target in targets:
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", target.account)
-        for name, value in target.function["Properties"]["Environment"]["Variables"].items():
-            monkeypatch.setenv(name, value)
-        answers.append(scheduled.handler(target.input, LambdaContext(target.account)))
-    return answers
-
-
-def test_plan_shows_seeded_drift_then_a_scheduled_repair_clears_it(between_deploys_app, monkeypatch, capsys):
+def test_plan_shows_seeded_drift_then_a_scheduled_repair_clears_it(between_deploys_app, capsys):
     outdir = between_deploys_app.outdir
     world = organization()
     with Emulator(world, faults=FaultConfig(rate_limit=False)) as emulator:
@@ -60,11 +46,13 @@ def test_plan_shows_seeded_drift_then_a_scheduled_repair_clears_it(between_deplo
         )
         assert "Drift in 2 Region(s) (eu-west-1, us-east-1)" in table
 
-        schedules = [t for t in repair_targets(outdir, "SecurityHub*") if t.scheduled]
+        rules = repair_rules(outdir, [STAGE])
+        schedules = [r for r in rules if r.scheduled]
         assert len(schedules) == 3  # delegated admin, organization configuration, members
-        answers = fire(schedules, monkeypatch, emulator.endpoint_url)
-        assert sorted(a["Changed"] for a in answers) == ["0", "1", "2"]
-        documents = emf_documents(capsys.readouterr().out)
+        invocations = fire(schedules, emulator.endpoint_url)
+        assert all(i.ok for i in invocations), [i.error for i in invocations]
+        assert sorted(i.payload["Changed"] for i in invocations) == ["0", "1", "2"]
+        documents = [d for i in invocations for d in emf_documents("\n".join(i.log_lines))]
         repaired = {(d["Resource"], d["Region"]): d["Repaired"] for d in documents if d["Repaired"]}
         assert repaired == {
             ("SecurityHub/Administrator/Members", "eu-west-1"): 2,
@@ -78,7 +66,7 @@ def test_plan_shows_seeded_drift_then_a_scheduled_repair_clears_it(between_deplo
         assert cli.main(plan) == 2
         table = capsys.readouterr().out
         assert all(row(table, r, "SecurityHub/Administrator/Members", "CreateMembers", "1", newcomer) for r in REGIONS)
-        (enrollment,) = [t for t in repair_targets(outdir, "SecurityHub*") if not t.scheduled]
-        (answer,) = fire([enrollment], monkeypatch, emulator.endpoint_url)
-        assert answer["Changed"] == str(len(REGIONS))
+        (enrollment,) = [r for r in rules if not r.scheduled]
+        (invocation,) = fire([enrollment], emulator.endpoint_url)
+        assert invocation.ok and invocation.payload["Changed"] == str(len(REGIONS))
         assert cli.main(plan) == 0
