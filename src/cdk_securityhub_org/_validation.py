@@ -80,7 +80,10 @@ def region_value_problem(value: object) -> str | None:
     if partition_of(value):
         return None
     every_region = set().union(*_securityhub_regions_by_partition().values())
-    return f"Region {value!r} is not a Region where Security Hub is available{_did_you_mean(value, every_region)}"
+    # Case is not a typo difflib can see ('US-EAST-1' shares little with 'us-east-1'): suggest the lower case.
+    suggestion = value.strip().lower()
+    hint = f" (did you mean {suggestion!r}?)" if suggestion in every_region else _did_you_mean(value, every_region)
+    return f"Region {value!r} is not a Region where Security Hub is available{hint}"
 
 
 class Problems:
