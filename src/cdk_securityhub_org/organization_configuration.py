@@ -19,7 +19,7 @@ from securityhub_reconciler.desired import (
 )
 
 from ._reconciler import ORGANIZATION_CONFIGURATION, custom_resource, grants_for, policy_regions
-from ._validation import Problems, declared_account, scope_spec
+from ._validation import Problems, declared_account, partition_of, scope_spec
 from .drift_repair import BetweenDeploys
 
 
@@ -100,6 +100,14 @@ class OrganizationConfiguration(Construct):
         )
         for problem in organization_configuration_problems(self.spec):
             problems.add("configuration", problem)
+        home_partitions = {partition_of(r) for r in self.spec.scope.regions} - {None}
+        elsewhere = [r for r in self.spec.linked_regions if partition_of(r) not in home_partitions]
+        if len(home_partitions) == 1 and elsewhere:
+            problems.add(
+                "linked_regions",
+                f"{elsewhere} are not in the partition of the declared Regions ({home_partitions.pop()}); declare"
+                " the Regions of one partition, since a finding aggregator links Regions of its own partition only",
+            )
         if management_account_id is not None:
             management = problems.account_id("management_account_id", management_account_id)
             if self.spec.configuration_type is ConfigurationType.CENTRAL and management == administrator:
