@@ -16,7 +16,7 @@ from securityhub_reconciler.desired import (
     RegionLinkingMode,
 )
 
-from ._validation import SecurityHubConfigurationError
+from ._validation import SecurityHubConfigurationError, region_value_problem
 from .dashboard import SecurityHubDashboard
 from .delegated_admin import DelegatedAdmin
 from .drift_repair import ORGANIZATIONS_EVENTS_REGION, OrganizationEventForwarding
@@ -78,6 +78,9 @@ class SecurityHubOrganization(cdk.Stage):
         dashboard: bool = False,
     ) -> None:
         super().__init__(scope, id)
+        errors: list[SecurityHubConfigurationError] = []
+        if deployment_region is not None and (problem := region_value_problem(deployment_region)):
+            errors.append(SecurityHubConfigurationError({self.node.path: [f"deployment_region: {problem}"]}))
         if deployment_region is None:
             declared = regions if isinstance(regions, Sequence) and not isinstance(regions, str) else ()
             deployment_region = home_region or next(iter(declared), None)
@@ -102,7 +105,6 @@ class SecurityHubOrganization(cdk.Stage):
             self.management_stack, "the account must be the delegated administrator before it acts as one"
         )
 
-        errors: list[SecurityHubConfigurationError] = []
         # With enrollment only, only Members has a repair function to watch; otherwise each construct reports a
         # failure_alarm without drift_repair itself.
         alarm_without_members = failure_alarm if drift_repair is not None or not enroll_new_accounts else False
