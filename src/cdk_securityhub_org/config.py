@@ -49,7 +49,24 @@ DEFAULT_STAGE_NAME = "SecurityHub"
 
 
 class _TextNumbersLoader(yaml.SafeLoader):
-    """A safe loader that keeps numbers as the text written (YAML would read ``000000000001`` as 1)."""
+    """A safe loader that keeps numbers as the text written (YAML would read ``000000000001`` as 1), and refuses a
+    key given twice in one mapping (YAML would keep the last one silently, dropping a line of the declaration)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key == "<<":
+                continue
+            if key in first_seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice (first on line {first_seen[key]}); keep one",
+                    key_node.start_mark,
+                )
+            first_seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
 
 
 _TextNumbersLoader.yaml_implicit_resolvers = {
