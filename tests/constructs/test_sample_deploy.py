@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO
 
 from cdk_securityhub_org.demo import emulated_organization
 from cdk_securityhub_org.emulator import Emulator, FaultConfig
 from cdk_securityhub_org.simulator import CloudFormationSimulator
 
+REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "examples" / "securityhub.yaml"
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1"]
 ADMIN, SANDBOX = "000000000002", "000000000009"
