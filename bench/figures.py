@@ -45,6 +45,8 @@ LAMBDA_MEMORY_MB = 512.0
 """The handler functions' memory size."""
 PROVIDER_TIMEOUT_SECONDS = 3600.0
 """The Provider framework's total timeout (and the custom resource's ServiceTimeout): 1 hour."""
+LAMBDA_VCPU = LAMBDA_MEMORY_MB / 1769.0
+"""Lambda gives CPU in proportion to memory: one vCPU at 1,769 MB, so about 0.29 of one at 512 MB."""
 PASS_MARGIN = 0.5
 """'With margin': the longest pass uses at most this fraction of the Lambda timeout."""
 
@@ -163,6 +165,8 @@ class CaseResult:
     passes: int = 0
     longest_pass_seconds: float = 0.0
     peak_memory_mb: float = 0.0
+    cpu_seconds: float = 0.0
+    """CPU time of the handler processes (user + system), which the simulator runs on a whole core each."""
     changed: int = 0
     failed: int = 0
     phases: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -203,6 +207,11 @@ class CaseResult:
     @property
     def wall_ratio(self) -> float:
         return ratio(self.wall_seconds, self.lower_bound_seconds)
+
+    @property
+    def cpu_bound_at_lambda_seconds(self) -> float:
+        """The least wall time the handlers' CPU work alone would take at 512 MB's share of a vCPU."""
+        return self.cpu_seconds / LAMBDA_VCPU
 
     @property
     def extrapolated(self) -> bool:

@@ -25,6 +25,7 @@ policy allows, made with the administrator's credentials) and from the simulator
 from __future__ import annotations
 
 import json
+import resource
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -197,7 +198,11 @@ class LibraryRun:
             _touch(assembly, touch)
         emulator.set_faults(faults)  # every case starts with full token buckets on the emulator's side
         emulator.reset_calls()
+        # The handlers run in child processes of this one (the emulator runs in a thread here, not a child).
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         deployed = simulator.deploy(assembly.path)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_seconds = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
         _check(deployed, f"{case} ({self.kind}, {self.size.label})")
         report = _members_report(deployed)
         records = [
@@ -223,6 +228,7 @@ class LibraryRun:
             passes=report.is_complete_passes,
             longest_pass_seconds=report.longest_pass_seconds,
             peak_memory_mb=max((i.max_memory_mb for i in invocations), default=0.0),
+            cpu_seconds=cpu_seconds,
             changed=int(report.data.get("Changed", 0)),
             failed=int(report.data.get("Failed", 0)),
             phases=phases,
@@ -231,6 +237,6 @@ class LibraryRun:
             f"  {self.kind:12} {self.size.label:>12} {case:9}  calls {result.total_calls:>6,}"
             f" (min {result.total_minimum:,}, x{result.calls_ratio:.3f})  wall {result.wall_seconds:7.1f} s"
             f" (bound {result.lower_bound_seconds:.1f} s, x{result.wall_ratio:.2f})  passes {result.passes}"
-            f"  peak {result.peak_memory_mb:.0f} MB"
+            f"  peak {result.peak_memory_mb:.0f} MB  cpu {result.cpu_seconds:.1f} s"
         )
         return result

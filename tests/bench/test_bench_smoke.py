@@ -18,7 +18,8 @@ def test_a_tiny_run_measures_every_case_and_writes_the_table_and_the_plot(tmp_pa
     assert converged.writes == 0 and converged.calls == converged.minimum
     assert drift.calls[("securityhub", "CreateMembers", "us-east-1")] == 1 and drift.changed == 1
     for result in results.library:
-        assert result.passes == 1 and 0 < result.wall_seconds < 60 and result.peak_memory_mb > 0
+        assert result.passes == 1 and 0 < result.wall_seconds < 60
+        assert result.peak_memory_mb > 0 and result.cpu_seconds > 0
 
     per_member = results.baseline("per-member", "fresh", Size(20, 1))
     assert per_member is not None and per_member.extrapolated and per_member.total_calls == 40
