@@ -1,0 +1,97 @@
+"""The least-privilege comparison: per handler, the IAM actions its synthesized policies allow against the actions
+its calls needed (operations plus the actions they imply), and the Markdown table ``docs/reliability.md`` shows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from reliability_calls import Window
+
+KINDS = {
+    "delegated_admin": "DelegatedAdmin",
+    "organization_configuration": "OrganizationConfiguration",
+    "members": "Members",
+    "invitation_accepter": "InvitationAccepter",
+}
+ENTRY_POINTS = {"is_complete": "isComplete", "on_event": "onEvent"}
+
+
+@dataclass
+class Handler:
+    """One handler function of one kind, over every declaration the suite deployed."""
+
+    kind: str
+    entry_point: str
+    allowed: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    policies: set[frozenset[str]] = field(default_factory=set)
+    invocations: int = 0
+    calls: int = 0
+
+    @property
+    def name(self) -> str:
+        return f"{KINDS[self.kind]} {ENTRY_POINTS[self.entry_point]}"
+
+
+def handlers(windows: Iterable[Window]) -> dict[tuple[str, str], Handler]:
+    found: dict[tuple[str, str], Handler] = {}
+    for window in windows:
+        key = (window.kind, window.entry_point)
+        handler = found.setdefault(key, Handler(*key))
+        handler.allowed |= window.allowed
+        handler.used |= window.used
+        handler.policies.add(window.allowed)
+        handler.invocations += 1
+        handler.calls += len(window.calls)
+    return dict(sorted(found.items(), key=lambda item: (list(KINDS).index(item[0][0]), item[0][1] != "on_event")))
+
+
+def outside_policy(window: Window) -> list[str]:
+    """The calls of one invocation its policy in force did not allow: by action, or (Security Hub acts per
+    Region, on the hub of that Region) by Region."""
+    found = []
+    for call in window.calls:
+        for action in (f"{call.service}:{call.operation}", *call.implied_actions):
+            if action not in window.allowed:
+                found.append(f"{action} (not in the policy)")
+            elif call.service == "securityhub" and not window.allows_in_region(action, call.region):
+                found.append(f"{action} in {call.region} (the policy names no hub there)")
+    return found
+
+
+def table(found: dict[tuple[str, str], Handler]) -> str:
+    """Deterministic for a given suite: sets and counts of policies, never timings or pass counts."""
+    summary = [
+        "| Handler | Distinct action sets deployed | Actions allowed | Actions called | Allowed, never called |"
+        " Called, not allowed |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for handler in found.values():
+        unused = ", ".join(f"`{a}`" for a in sorted(handler.allowed - handler.used)) or "none"
+        extra = ", ".join(f"`{a}`" for a in sorted(handler.used - handler.allowed)) or "none"
+        summary.append(
+            f"| {handler.name} | {len(handler.policies)} | {len(handler.allowed)} |"
+            f" {len(handler.used)} | {unused} | {extra} |"
+        )
+    complete = [h for h in found.values() if h.entry_point == "is_complete"]
+    actions = sorted(set().union(*(h.allowed | h.used for h in complete)))
+    matrix = [
+        "| Action | " + " | ".join(KINDS[h.kind] for h in complete) + " |",
+        "|---|" + "---|" * len(complete),
+    ]
+    for action in actions:
+        cells = [_cell(action, h) for h in complete]
+        matrix.append(f"| `{action}` | " + " | ".join(cells) + " |")
+    return "\n".join(summary) + "\n\n" + "\n".join(matrix) + "\n"
+
+
+def _cell(action: str, handler: Handler) -> str:
+    allowed, used = action in handler.allowed, action in handler.used
+    if allowed and used:
+        return "allowed, called"
+    if allowed:
+        return "allowed, **never called**"
+    if used:
+        return "**called, not allowed**"
+    return ""
