@@ -1,0 +1,623 @@
+"""The bad-input catalogue: declarations a user can get wrong in the member CSV, the construct props and the YAML
+configuration, each refused at synth time with a message that names the value and the fix, and nothing applied.
+
+"Nothing applied" is checked, not assumed: a case that synthesizes is deployed through the simulator into the
+emulator, so an input the library wrongly accepts shows up as calls in the emulator's log.
+
+These cases are new; the catalogue's other half lives in the construct tests and is not repeated here:
+``tests/constructs/test_synth_validation.py`` (mangled account IDs, bad Regions, choices, cross-field rules),
+``tests/constructs/test_member_list_csv.py`` (CSV rows, headers, encodings), ``tests/constructs/test_member_list.py``
+and ``tests/constructs/test_sample_config.py`` (YAML schema).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import aws_cdk as cdk
+import pytest
+
+from cdk_securityhub_org import (
+    DelegatedAdmin,
+    InvitationAccepter,
+    MemberList,
+    Members,
+    OrganizationConfiguration,
+    SecurityHubConfigurationError,
+    SecurityHubOrganization,
+    load_config,
+)
+from cdk_securityhub_org.emulator import Emulator, World
+from cdk_securityhub_org.simulator import CloudFormationSimulator
+
+MANAGEMENT, ADMINISTRATOR, MEMBER = "111111111111", "222222222222", "333333333333"
+CSV_HEADER = "Account ID,Email\n"
+
+Build = Callable[[Path], cdk.App]
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    surface: str  # csv | props | yaml
+    build: Build
+    value: str  # the offending value, as the message must name it
+    fix: str  # what the message must tell the user to do
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def app_with_stack(account: str | None) -> tuple[cdk.App, cdk.Stack]:
+    app = cdk.App()
+    return app, cdk.Stack(app, "Stack", env=cdk.Environment(account=account, region="us-east-1"))
+
+
+# ------------------------------------------------------------------------------------------------------ the CSV
+
+
+def members_csv(content: str | bytes, *, name: str = "members.csv") -> Build:
+    """A Members construct of the administrator reading a CSV file with ``content``."""
+
+    def build(tmp: Path) -> cdk.App:
+        path = tmp / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, newline="")
+        app, stack = app_with_stack(ADMINISTRATOR)
+        Members(stack, "Members", member_list=MemberList.from_csv(path), regions=["us-east-1"])
+        return app
+
+    return build
+
+
+def csv_directory(tmp: Path) -> cdk.App:
+    (tmp / "members.csv").mkdir()
+    app, stack = app_with_stack(ADMINISTRATOR)
+    Members(stack, "Members", member_list=MemberList.from_csv(tmp / "members.csv"), regions=["us-east-1"])
+    return app
+
+
+NOT_12 = "is not 12 digits; write the 12-digit AWS account ID"
+NOT_EMAIL = "is not a valid email address; write it as name@example.com"
+FIELDS = "write 'account ID,email'"
+
+CSV_CASES = [
+    Bad("csv-header-one-column", "csv", members_csv("Account ID\n"), "'Account ID'", "write 'Account ID,Email'"),
+    Bad(
+        "csv-header-e-mail",
+        "csv",
+        members_csv("Account ID,E-mail\n"),
+        "'Account ID,E-mail'",
+        "write 'Account ID,Email'",
+    ),
+    Bad(
+        "csv-semicolon-separated",
+        "csv",
+        members_csv(CSV_HEADER + "111111111111;a@example.com\n"),
+        "'111111111111;a@example.com' has 1 fields",
+        FIELDS,
+    ),
+    Bad(
+        "csv-tab-separated",
+        "csv",
+        members_csv(CSV_HEADER + "111111111111\ta@example.com\n"),
+        "'111111111111\\ta@example.com' has 1 fields",
+        FIELDS,
+    ),
+    Bad("csv-only-commas", "csv", members_csv(CSV_HEADER + ",,\n"), "',,' has 3 fields", FIELDS),
+    Bad("csv-account-with-a-letter", "csv", members_csv(CSV_HEADER + "11111111111a,\n"), "'11111111111a'", NOT_12),
+    Bad("csv-account-13-digits", "csv", members_csv(CSV_HEADER + "1111111111111,\n"), "'1111111111111'", NOT_12),
+    Bad("csv-account-text-marker", "csv", members_csv(CSV_HEADER + "'111111111111,\n"), '"\'111111111111"', NOT_12),
+    Bad("csv-account-grouped", "csv", members_csv(CSV_HEADER + "1111 1111 1111,\n"), "'1111 1111 1111'", NOT_12),
+    Bad("csv-account-missing", "csv", members_csv(CSV_HEADER + ",a@example.com\n"), "account ID ''", NOT_12),
+    Bad(
+        "csv-email-with-space",
+        "csv",
+        members_csv(CSV_HEADER + "111111111111,a b@example.com\n"),
+        "'a b@example.com'",
+        NOT_EMAIL,
+    ),
+    Bad(
+        "csv-email-two-ats",
+        "csv",
+        members_csv(CSV_HEADER + "111111111111,a@@example.com\n"),
+        "'a@@example.com'",
+        NOT_EMAIL,
+    ),
+    Bad(
+        "csv-email-no-domain-dot", "csv", members_csv(CSV_HEADER + "111111111111,a@example\n"), "'a@example'", NOT_EMAIL
+    ),
+    Bad(
+        "csv-email-quoted-comma",
+        "csv",
+        members_csv(CSV_HEADER + '111111111111,"a,b@example.com"\n'),
+        "'a,b@example.com'",
+        NOT_EMAIL,
+    ),
+    Bad(
+        "csv-decimal-comma-locale",
+        "csv",
+        members_csv(CSV_HEADER + "444455556666,0\n"),
+        "email '0'",
+        NOT_EMAIL,
+    ),
+    Bad(
+        "csv-utf16-export",
+        "csv",
+        members_csv((CSV_HEADER + "111111111111,a@example.com\n").encode("utf-16")),
+        "members.csv: byte 0 is not UTF-8",
+        "save the file as 'CSV UTF-8' text",
+    ),
+    Bad(
+        "csv-path-is-a-directory",
+        "csv",
+        csv_directory,
+        "members.csv: cannot be read (Is a directory)",
+        "check the path",
+    ),
+    Bad(
+        "csv-lists-the-administrator",
+        "csv",
+        members_csv(CSV_HEADER + f"{ADMINISTRATOR},admin@example.com\n"),
+        f"the administrator account {ADMINISTRATOR} is in its own member list",
+        "members.csv line 2); remove it there",
+    ),
+]
+
+
+# ------------------------------------------------------------------------------------------------ construct props
+
+
+def construct(kind: type, account: str | None = ADMINISTRATOR, **props: object) -> Build:
+    def build(_: Path) -> cdk.App:
+        app, stack = app_with_stack(account)
+        kind(stack, "Construct", **props)
+        return app
+
+    return build
+
+
+def delegated_admin(**props: object) -> Build:
+    return construct(
+        DelegatedAdmin, MANAGEMENT, **{"admin_account_id": ADMINISTRATOR, "regions": ["us-east-1"], **props}
+    )
+
+
+def configuration(**props: object) -> Build:
+    return construct(OrganizationConfiguration, **{"regions": ["us-east-1"], **props})
+
+
+def members(**props: object) -> Build:
+    return construct(Members, **{"member_list": MemberList.from_organization(), "regions": ["us-east-1"], **props})
+
+
+def organization(**props: object) -> Build:
+    def build(_: Path) -> cdk.App:
+        app = cdk.App()
+        defaults = {"management_account_id": MANAGEMENT, "administrator_account_id": ADMINISTRATOR}
+        SecurityHubOrganization(app, "SecurityHub", **{**defaults, "regions": ["us-east-1"], **props})
+        return app
+
+    return build
+
+
+ONE_OF = "use one of them"
+BOOLEAN = "is not true or false; write True or False"
+
+PROPS_CASES = [
+    Bad(
+        "props-admin-account-none",
+        "props",
+        delegated_admin(admin_account_id=None),
+        "account ID None",
+        "write it as a 12-digit string",
+    ),
+    Bad(
+        "props-regions-none",
+        "props",
+        delegated_admin(regions=None),
+        "None is not a list of Regions",
+        "write a list such as ['us-east-1']",
+    ),
+    Bad(
+        "props-regions-a-set",
+        "props",
+        delegated_admin(regions={"us-east-1"}),
+        "{'us-east-1'} is not a list",
+        "write a list such as",
+    ),
+    Bad(
+        "props-region-uppercase",
+        "props",
+        delegated_admin(regions=["US-EAST-1"]),
+        "Region 'US-EAST-1'",
+        "did you mean 'us-east-1'?",
+    ),
+    Bad(
+        "props-region-a-number",
+        "props",
+        delegated_admin(regions=["us-east-1", 1]),
+        "Region 1 is a int",
+        "write a Region name such as 'us-east-1'",
+    ),
+    Bad("props-allow-replace-text", "props", delegated_admin(allow_replace="true"), "allow_replace: 'true'", BOOLEAN),
+    Bad(
+        "props-on-region-unavailable-lowercase",
+        "props",
+        delegated_admin(on_region_unavailable="skip"),
+        "'skip' is not one of ['FAIL', 'SKIP']",
+        ONE_OF,
+    ),
+    Bad(
+        "props-removal-retain-on-update",
+        "props",
+        delegated_admin(removal_policy=cdk.RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE),
+        "RETAIN_ON_UPDATE_OR_DELETE",
+        "use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY",
+    ),
+    Bad(
+        "props-linked-regions-without-home",
+        "props",
+        configuration(linked_regions=["eu-west-1"]),
+        "LinkedRegions",
+        "needs a HomeRegion to link them to",
+    ),
+    Bad(
+        "props-no-regions-mode-with-linked",
+        "props",
+        configuration(
+            regions=["us-east-1", "eu-west-1"],
+            home_region="us-east-1",
+            region_linking_mode="NO_REGIONS",
+            linked_regions=["eu-west-1"],
+        ),
+        "RegionLinkingMode NO_REGIONS takes no LinkedRegions",
+        "remove them",
+    ),
+    Bad(
+        "props-specified-mode-without-linked",
+        "props",
+        configuration(home_region="us-east-1", region_linking_mode="SPECIFIED_REGIONS"),
+        "RegionLinkingMode SPECIFIED_REGIONS",
+        "needs LinkedRegions",
+    ),
+    Bad(
+        "props-linking-mode-unknown",
+        "props",
+        configuration(home_region="us-east-1", region_linking_mode="ALL"),
+        "'ALL' is not one of",
+        ONE_OF,
+    ),
+    Bad(
+        "props-configuration-type-lowercase",
+        "props",
+        configuration(configuration_type="central"),
+        "'central' is not one of ['LOCAL', 'CENTRAL']",
+        ONE_OF,
+    ),
+    Bad(
+        "props-standards-unknown",
+        "props",
+        configuration(auto_enable_standards="ALL"),
+        "'ALL' is not one of ['DEFAULT', 'NONE']",
+        ONE_OF,
+    ),
+    Bad(
+        "props-home-region-typo",
+        "props",
+        configuration(home_region="us-east-1x"),
+        "Region 'us-east-1x'",
+        "did you mean 'us-east-1'?",
+    ),
+    Bad(
+        "props-linked-region-in-another-partition",
+        "props",
+        configuration(home_region="us-east-1", linked_regions=["cn-north-1"]),
+        "'cn-north-1'",
+        "declare the Regions of one partition",
+    ),
+    Bad(
+        "props-member-list-a-plain-list",
+        "props",
+        members(member_list=["444455556666"]),
+        "['444455556666'] is not a MemberList",
+        "build one with MemberList.from_*",
+    ),
+    Bad("props-prune-lowercase", "props", members(prune="delete_invited"), "'delete_invited' is not one of", ONE_OF),
+    Bad(
+        "props-restore-disassociated-none",
+        "props",
+        members(restore_disassociated=None),
+        "restore_disassociated: None",
+        BOOLEAN,
+    ),
+    Bad(
+        "props-members-administrator-not-the-stacks",
+        "props",
+        members(administrator_account_id=MEMBER),
+        f"'{MEMBER}' is not the account of stack Stack ({ADMINISTRATOR})",
+        f"deploy this construct in a stack of account '{MEMBER}', or correct administrator_account_id",
+    ),
+    Bad(
+        "props-organizational-units-a-string",
+        "props",
+        members(member_list=MemberList.from_organization(organizational_units="ou-ab12-cdefgh34")),
+        "'ou-ab12-cdefgh34' is not a list",
+        "write ['ou-ab12-cdefgh34']",
+    ),
+    Bad(
+        "props-ou-uppercase",
+        "props",
+        members(member_list=MemberList.from_organization(exclude_organizational_units=["ou-AB12-cdefgh34"])),
+        "organizational unit 'ou-AB12-cdefgh34'",
+        "is not an OU ID ('ou-xxxx-xxxxxxxx') or a root ID ('r-xxxx')",
+    ),
+    Bad(
+        "props-root-id-truncated",
+        "props",
+        members(member_list=MemberList.from_organization(organizational_units=["r-"])),
+        "organizational unit 'r-'",
+        "or a root ID ('r-xxxx')",
+    ),
+    Bad(
+        "props-email-a-number",
+        "props",
+        members(member_list=MemberList.from_accounts([("444455556666", 42)])),
+        "email 42 is not text",
+        "write it as name@example.com",
+    ),
+    Bad(
+        "props-account-a-boolean",
+        "props",
+        members(member_list=MemberList.from_accounts([True])),
+        "True is not an account",
+        "give a MemberAccount, an account ID, (account_id, email)",
+    ),
+    Bad(
+        "props-accepter-member-not-the-stacks",
+        "props",
+        construct(
+            InvitationAccepter,
+            MEMBER,
+            administrator_account_id=ADMINISTRATOR,
+            regions=["us-east-1"],
+            member_account_id="444455556666",
+        ),
+        f"'444455556666' is not the account of stack Stack ({MEMBER})",
+        "or correct member_account_id",
+    ),
+    Bad(
+        "props-accepter-own-invitation-account-agnostic",
+        "props",
+        construct(
+            InvitationAccepter, None, administrator_account_id=MEMBER, regions=["us-east-1"], member_account_id=MEMBER
+        ),
+        f"'{MEMBER}' is the member account itself",
+        "name the administrator that invited it",
+    ),
+    Bad(
+        "props-deployment-region-typo",
+        "props",
+        organization(deployment_region="us-east-9"),
+        "Region 'us-east-9'",
+        "is not a Region where Security Hub is available",
+    ),
+]
+
+
+# ------------------------------------------------------------------------------------------------ the YAML config
+
+
+def yaml_document(text: str, *, base: bool = True) -> Build:
+    """The sample app's pipeline: load_config, then the stage from its props."""
+
+    def build(tmp: Path) -> cdk.App:
+        head = f'management_account_id: "{MANAGEMENT}"\nadministrator_account_id: "{ADMINISTRATOR}"\n' if base else ""
+        path = tmp / "securityhub.yaml"
+        path.write_text(head + textwrap.dedent(text))
+        config = load_config(path)
+        app = cdk.App()
+        SecurityHubOrganization(app, config.stage_name, **config.organization_props())
+        return app
+
+    return build
+
+
+REGIONS = "regions: [us-east-1]\n"
+
+YAML_CASES = [
+    Bad(
+        "yaml-stage-name-empty",
+        "yaml",
+        yaml_document(REGIONS + 'stage_name: ""\n'),
+        "stage_name: is ''",
+        "write a non-empty text value",
+    ),
+    Bad(
+        "yaml-stage-name-a-list",
+        "yaml",
+        yaml_document(REGIONS + "stage_name: [a, b]\n"),
+        "stage_name: is ['a', 'b'] (list)",
+        "write a non-empty text value",
+    ),
+    Bad(
+        "yaml-regions-empty",
+        "yaml",
+        yaml_document("regions: []\n"),
+        "regions: lists no Region",
+        "name at least one Region, such as 'us-east-1'",
+    ),
+    Bad(
+        "yaml-region-uppercase",
+        "yaml",
+        yaml_document("regions: [us-east-1, US-WEST-2]\n"),
+        "Region 'US-WEST-2'",
+        "did you mean 'us-west-2'?",
+    ),
+    Bad(
+        "yaml-region-a-list-of-lists",
+        "yaml",
+        yaml_document(REGIONS + "home_region: [us-east-1]\n"),
+        "Region ['us-east-1'] is a list",
+        "write a Region name such as 'us-east-1'",
+    ),
+    Bad(
+        "yaml-auto-enable-a-number",
+        "yaml",
+        yaml_document(REGIONS + "auto_enable: 1\n"),
+        "auto_enable: is '1' (str)",
+        "write true or false",
+    ),
+    Bad(
+        "yaml-invite-maybe",
+        "yaml",
+        yaml_document(REGIONS + "members:\n  invite_non_organization_accounts: maybe\n"),
+        "is 'maybe' (str)",
+        "write true or false",
+    ),
+    Bad(
+        "yaml-prune-lowercase",
+        "yaml",
+        yaml_document(REGIONS + "members:\n  prune: disassociate\n"),
+        "members.prune: is 'disassociate' (str)",
+        "'DISASSOCIATE'",
+    ),
+    Bad(
+        "yaml-removal-lowercase",
+        "yaml",
+        yaml_document(REGIONS + "removal_policy: retain\n"),
+        "removal_policy: is 'retain' (str)",
+        "use RETAIN or DESTROY",
+    ),
+    Bad(
+        "yaml-on-region-unavailable-unknown",
+        "yaml",
+        yaml_document(REGIONS + "on_region_unavailable: IGNORE\n"),
+        "is 'IGNORE' (str)",
+        "use one of ['FAIL', 'SKIP']",
+    ),
+    Bad(
+        "yaml-linking-mode-lowercase",
+        "yaml",
+        yaml_document(REGIONS + "region_linking_mode: specified_regions\n"),
+        "is 'specified_regions' (str)",
+        "'SPECIFIED_REGIONS'",
+    ),
+    Bad(
+        "yaml-deployment-region-typo",
+        "yaml",
+        yaml_document(REGIONS + "deployment_region: us-east-9\n"),
+        "Region 'us-east-9'",
+        "is not a Region where Security Hub is available",
+    ),
+    Bad(
+        "yaml-home-region-also-linked",
+        "yaml",
+        yaml_document(
+            "regions: [us-east-1, eu-west-1]\nhome_region: us-east-1\nlinked_regions: [us-east-1, eu-west-1]\n"
+        ),
+        "HomeRegion 'us-east-1' is also listed in LinkedRegions",
+        "remove it from LinkedRegions",
+    ),
+    Bad(
+        "yaml-management-13-digits",
+        "yaml",
+        yaml_document(
+            f'administrator_account_id: "{ADMINISTRATOR}"\nmanagement_account_id: "0111111111111"\n' + REGIONS,
+            base=False,
+        ),
+        "'0111111111111'",
+        NOT_12,
+    ),
+    Bad(
+        "yaml-exclude-accounts-not-a-list",
+        "yaml",
+        yaml_document(REGIONS + 'members:\n  organization:\n    exclude_accounts: "000000000009"\n'),
+        "members.organization.exclude_accounts: is '000000000009' (str)",
+        "write a list",
+    ),
+    Bad(
+        "yaml-ou-by-name",
+        "yaml",
+        yaml_document(REGIONS + "members:\n  organization:\n    organizational_units: [marketing]\n"),
+        "organizational unit 'marketing'",
+        "is not an OU ID ('ou-xxxx-xxxxxxxx')",
+    ),
+    Bad(
+        "yaml-member-email-invalid",
+        "yaml",
+        yaml_document(REGIONS + 'members:\n  accounts:\n    - {account_id: "444455556666", email: bad}\n'),
+        "members.accounts[0]: email 'bad'",
+        "write it as name@example.com",
+    ),
+    Bad(
+        "yaml-member-key-typo",
+        "yaml",
+        yaml_document(REGIONS + 'members:\n  accounts:\n    - {account_id: "444455556666", mail: a@example.com}\n'),
+        "unknown keys ['mail']",
+        "an account has 'account_id' and optionally 'email'",
+    ),
+    Bad(
+        "yaml-document-a-list",
+        "yaml",
+        yaml_document("- regions\n", base=False),
+        "the document: is ['regions'] (list)",
+        "write a mapping of keys",
+    ),
+    Bad(
+        "yaml-document-empty",
+        "yaml",
+        yaml_document("", base=False),
+        "the document: is empty",
+        "write a mapping of keys",
+    ),
+    Bad(
+        "yaml-key-given-twice",
+        "yaml",
+        yaml_document("regions: [us-east-1]\nregions: [eu-west-1]\n"),
+        "line 4, column 1: not valid YAML (the key 'regions' is given twice (first on line 3)",
+        "keep one",
+    ),
+]
+
+CATALOGUE = CSV_CASES + PROPS_CASES + YAML_CASES
+
+
+@pytest.fixture(scope="module")
+def emulator() -> Iterator[Emulator]:
+    with Emulator(World.organization(MANAGEMENT, member_count=3)) as running:
+        yield running
+
+
+def attempt(case: Bad, tmp: Path, emulator: Emulator) -> SecurityHubConfigurationError | None:
+    """Synthesize the case; if that works, deploy it: a wrongly accepted input then reaches the emulator."""
+    try:
+        assembly = case.build(tmp).synth()
+    except SecurityHubConfigurationError as error:
+        return error
+    CloudFormationSimulator(emulator.endpoint_url).deploy(assembly.directory)
+    return None
+
+
+def test_the_catalogue_is_large_and_new(figures):
+    assert len(CATALOGUE) >= 40
+    assert len({case.id for case in CATALOGUE}) == len(CATALOGUE)
+    counts = {surface: sum(c.surface == surface for c in CATALOGUE) for surface in ("csv", "props", "yaml")}
+    assert min(counts.values()) >= 10
+    figures.inputs_rejected.update({f"catalogue ({surface})": n for surface, n in counts.items()})
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=str)
+def test_refused_at_synth_naming_the_value_and_the_fix_with_nothing_applied(case: Bad, tmp_path, emulator):
+    emulator.reset_calls()
+    error = attempt(case, tmp_path, emulator)
+    assert emulator.calls() == [], f"{case.id} was accepted and deployed"
+    assert error is not None, f"{case.id} was accepted"
+    text = str(error)
+    assert case.value in text, text
+    assert case.fix in text, text
