@@ -11,12 +11,15 @@ import json
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
 from reliability_org import INVITED, LAYOUT, MANAGEMENT, REGIONS, email_of
 
 from cdk_securityhub_org import InvitationAccepter, MemberList, SecurityHubOrganization
+from cdk_securityhub_org._reconciler import Reconciler
 
 STAGE = "Reliability"
 MANAGEMENT_STACK = f"{STAGE}/Management"
@@ -89,8 +92,8 @@ class Declaration:
     def central(self) -> bool:
         return self.configuration_type == "CENTRAL"
 
-    def with_(self, **changes: object) -> Declaration:
-        return replace(self, **changes)  # type: ignore[arg-type]
+    def with_(self, **changes: Any) -> Declaration:
+        return replace(self, **changes)
 
 
 def synthesize(declaration: Declaration, outdir: Path) -> Path:
@@ -114,7 +117,11 @@ def synthesize(declaration: Declaration, outdir: Path) -> Path:
         on_region_unavailable=declaration.on_region_unavailable,
         deployment_region="us-east-1",
     )
-    constructs = [organization.delegated_admin, organization.organization_configuration, organization.members]
+    constructs: list[Construct | None] = [
+        organization.delegated_admin,
+        organization.organization_configuration,
+        organization.members,
+    ]
     if declaration.accepter:
         invited = cdk.Stack(organization, "Invited", env=cdk.Environment(account=INVITED[0], region="us-east-1"))
         accepter = InvitationAccepter(
@@ -129,16 +136,19 @@ def synthesize(declaration: Declaration, outdir: Path) -> Path:
         invited.add_dependency(organization.administrator_stack)
         constructs.append(accepter)
     if declaration.tight:
-        for construct in constructs:
+        for construct in filter(None, constructs):
             _tighten(construct, declaration.tight)
     app.synth()
     return outdir
 
 
-def _tighten(construct: object, tight: Tight) -> None:
-    reconciler = construct.node.find_child("Reconciler")  # type: ignore[attr-defined]
-    function: lambda_.Function = reconciler.is_complete_handler
-    function.node.default_child.add_property_override("Timeout", tight.lambda_timeout_seconds)  # type: ignore[union-attr]
+def _tighten(construct: Construct, tight: Tight) -> None:
+    reconciler = construct.node.find_child("Reconciler")
+    assert isinstance(reconciler, Reconciler)
+    function = reconciler.is_complete_handler
+    cast(lambda_.CfnFunction, function.node.default_child).add_property_override(
+        "Timeout", tight.lambda_timeout_seconds
+    )
     if tight.total_timeout_seconds is not None:
         function.add_environment("TOTAL_TIMEOUT_SECONDS", str(tight.total_timeout_seconds))
 

@@ -7,7 +7,7 @@ Regions, and never a lost member.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +44,6 @@ class Harness:
         self.simulator = simulator
         self.runtime = runtime
         self.operations: list[Operation] = []
-        self.admin_of_table: str | None = None
 
     def deploy(
         self, assembly: Path, label: str, admin: str, stacks: Sequence[str] | None = None, *, force: bool = False
@@ -74,10 +73,10 @@ class Harness:
             window.calls.clear()
         return attribute(self.windows, self.emulator.calls())
 
-    def _run(self, label: str, admin: str, operation: object) -> Operation:
+    def _run(self, label: str, admin: str, operation: Callable[[], DeployResult]) -> Operation:
         before = member_table(self.world, admin)
         first = len(self.emulator.calls())
-        result: DeployResult = operation()  # type: ignore[operator]
+        result = operation()
         after = member_table(self.world, admin)
         record = Operation(label, result, before, after, self.emulator.calls()[first:])
         self.operations.append(record)
