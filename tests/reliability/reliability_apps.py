@@ -52,12 +52,14 @@ class Members:
         return MemberList.union(*lists)
 
     def declared_organization_accounts(self) -> tuple[str, ...]:
-        """The organization accounts the list resolves to (the administrator is never its own member)."""
+        """The organization accounts the list resolves to; the administrator among them is left out by the handler
+        (it is never its own member), so callers leave it out too."""
         chosen = set(self.accounts)
         if self.whole_organization:
             chosen |= set(LAYOUT.organization_accounts) - set(self.exclude)
         if self.organizational_units:
-            chosen |= set(LAYOUT.security_ou_accounts)  # the only OU the suite selects
+            assert set(self.organizational_units) == {LAYOUT.security_ou}, "the suite selects the Security OU only"
+            chosen |= set(LAYOUT.security_ou_accounts)
         return tuple(sorted(chosen))
 
 
