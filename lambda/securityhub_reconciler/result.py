@@ -6,7 +6,6 @@ organization; the full detail goes to the JSON logs. Neither carries email addre
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,7 +134,3 @@ def _bounded(text: str, limit: int) -> str:
         return text
     suffix = " … (truncated; see the handler's logs for the full list)"
     return encoded[: limit - len(suffix.encode())].decode(errors="ignore") + suffix
-
-
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True, default=str)
