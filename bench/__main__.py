@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import pathlib
 import sys
@@ -39,6 +40,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--synth-repeats", type=int, help="synth runs per CSV length (the fastest counts)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument("--no-synth", action="store_true", help="skip the sample-app synth comparison")
+    parser.add_argument(
+        "--report-from", type=pathlib.Path, help="only rewrite the report from a run's results.json (no measuring)"
+    )
     parser.add_argument("--output", type=pathlib.Path, default=HERE, help="where results.md and plot.png go")
     parser.add_argument("--workdir", type=pathlib.Path, default=HERE / "out", help="intermediate files")
     return parser.parse_args(argv)
@@ -61,6 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = replace(plan, synth_rows=tuple(int(r) for r in arguments.synth_rows.split(",")))
     if arguments.synth_repeats:
         plan = replace(plan, synth_repeats=arguments.synth_repeats)
+    if arguments.report_from is not None:
+        results = runner.Results.from_json(json.loads(arguments.report_from.read_text(encoding="utf-8")))
+        markdown_path, plot_path = report.write(results, arguments.output, results.seconds)
+        print(f"wrote {markdown_path} and {plot_path} from {arguments.report_from}", file=sys.stderr)
+        return 0
     started = time.monotonic()
     results = runner.run(
         plan, arguments.workdir, with_baselines=not arguments.no_baselines, with_synth=not arguments.no_synth

@@ -211,7 +211,11 @@ class LibraryRun:
         verify_enrolled(self.world, self.administrator, self.members, self.regions, f"{case} ({self.kind})")
         start = min((c.time for c in records), default=0.0)
         phases = {}
-        for name, operation in (("organization read", "ListAccounts"), ("writes", "CreateMembers")):
+        for name, operation in (
+            ("member pages", "ListMembers"),
+            ("organization read", "ListAccounts"),
+            ("writes", "CreateMembers"),
+        ):
             times = [c.time - start for c in records if c.operation == operation and c.http_status == 200]
             if times:
                 phases[name] = (min(times), max(times))

@@ -83,10 +83,51 @@ class Results:
         return {
             "plan": dataclasses.asdict(self.plan),
             "seconds": self.seconds,
+            "source": self.source,
             "library": [case(r) for r in self.library],
             "baselines": [case(r) for r in self.baselines.values()],
             "synth": [dataclasses.asdict(s) for s in self.synth],
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Results:
+        """Read back what ``to_json`` wrote (``python -m bench --report-from``: rewrite the report only)."""
+
+        def size(value: dict[str, int]) -> Size:
+            return Size(value["accounts"], value["regions"])
+
+        def calls(value: dict[str, int]) -> dict[tuple[str, str, str], int]:
+            return {(k.split("/")[0], k.split("/")[1], k.split("/")[2]): v for k, v in value.items()}
+
+        def case(value: dict[str, Any]) -> CaseResult:
+            fields = {
+                **value,
+                "size": size(value["size"]),
+                "calls": calls(value["calls"]),
+                "minimum": calls(value["minimum"]),
+                "phases": {k: (v[0], v[1]) for k, v in value.get("phases", {}).items()},
+            }
+            return CaseResult(**fields)
+
+        plan = data["plan"]
+        results = cls(
+            Plan(
+                **{
+                    **plan,
+                    "sizes": tuple(size(s) for s in plan["sizes"]),
+                    "csv_sizes": tuple(size(s) for s in plan["csv_sizes"]),
+                    "synth_rows": tuple(plan["synth_rows"]),
+                }
+            ),
+            library=[case(r) for r in data["library"]],
+            synth=[sample_app.SynthResult(**s) for s in data["synth"]],
+            seconds=float(data["seconds"]),
+            source=str(data.get("source", "")),
+        )
+        for value in data["baselines"]:
+            measured = case(value)
+            results.baselines[(measured.system, measured.size.regions, measured.case)] = measured
+        return results
 
 
 def source_state() -> str:
