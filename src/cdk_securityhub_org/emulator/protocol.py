@@ -308,8 +308,10 @@ class Codec(ABC):
         )
 
 
-class RestJsonCodec(Codec):
-    """rest-json (Security Hub): route by method and URI; errors in ``x-amzn-ErrorType`` and the body."""
+class _RestCodec(Codec):
+    """The REST protocols route by method, URI and query; ``json_body`` says whether the body is JSON."""
+
+    json_body: bool
 
     def __init__(self, service: str) -> None:
         super().__init__(service)
@@ -320,7 +322,13 @@ class RestJsonCodec(Codec):
         if matched is None:
             raise self.unknown_route(request)
         operation, path_params = matched
-        return operation.name, parse_rest_input(operation, path_params, request, json_body=True)
+        return operation.name, parse_rest_input(operation, path_params, request, json_body=self.json_body)
+
+
+class RestJsonCodec(_RestCodec):
+    """rest-json (Security Hub): route by method and URI; errors in ``x-amzn-ErrorType`` and the body."""
+
+    json_body = True
 
     def encode(self, operation: str, result: Any, request_id: str) -> Response:
         model = self.model.operation_model(operation)
@@ -433,19 +441,10 @@ class RawResult:
     body: bytes = b""
 
 
-class RestXmlCodec(Codec):
+class RestXmlCodec(_RestCodec):
     """rest-xml (S3, path-style addressing): route by method, URI and query; handlers answer ``RawResult``."""
 
-    def __init__(self, service: str) -> None:
-        super().__init__(service)
-        self._router = RestRouter(self.model)
-
-    def decode(self, request: HttpRequest) -> tuple[str, dict[str, Any]]:
-        matched = self._router.match(request)
-        if matched is None:
-            raise self.unknown_route(request)
-        operation, path_params = matched
-        return operation.name, parse_rest_input(operation, path_params, request, json_body=False)
+    json_body = False
 
     def encode(self, operation: str, result: Any, request_id: str) -> Response:
         headers = {"x-amz-request-id": request_id, **result.headers}
