@@ -50,9 +50,10 @@ class Kind(Generic[SpecT]):
 
     resource_type: str
     parse: Callable[[Mapping[str, Any]], SpecT]
-    scope: Callable[[SpecT], Scope]
     converge: _Converge[SpecT]
     release: _Pass[SpecT]
+    # Every spec carries its Scope as ``spec.scope``.
+    scope: Callable[[SpecT], Scope] = lambda spec: spec.scope  # type: ignore[attr-defined]
 
     def reconcile(self, spec: SpecT, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
         """One pass that converges the live state on ``spec`` in ``regions``, within ``budget``."""

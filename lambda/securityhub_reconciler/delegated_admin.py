@@ -64,13 +64,9 @@ def _observe(
 KIND: Kind[DelegatedAdminSpec] = Kind(
     resource_type="Custom::SecurityHubDelegatedAdmin",
     parse=parse_delegated_admin,
-    scope=lambda spec: spec.scope,
     converge=converge,
     release=release,
 )
-
-reconcile = KIND.reconcile
-preview = KIND.preview
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete
 on_event = KIND.on_event

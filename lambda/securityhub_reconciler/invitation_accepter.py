@@ -45,13 +45,9 @@ def release(spec: InvitationAccepterSpec, regions: tuple[str, ...], clients: Cli
 KIND: Kind[InvitationAccepterSpec] = Kind(
     resource_type="Custom::SecurityHubInvitationAccepter",
     parse=parse_invitation_accepter,
-    scope=lambda spec: spec.scope,
     converge=converge,
     release=release,
 )
-
-reconcile = KIND.reconcile
-preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete

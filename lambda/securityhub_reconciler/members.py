@@ -151,13 +151,9 @@ def _needs_organization(desired: dict[str, MemberAccount], live: dict[str, LiveM
 KIND: Kind[MembersSpec] = Kind(
     resource_type="Custom::SecurityHubMembers",
     parse=parse_members,
-    scope=lambda spec: spec.scope,
     converge=converge,
     release=release,
 )
-
-reconcile = KIND.reconcile
-preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete

@@ -99,13 +99,9 @@ def _step(
 KIND: Kind[OrganizationConfigurationSpec] = Kind(
     resource_type="Custom::SecurityHubOrganizationConfiguration",
     parse=parse_organization_configuration,
-    scope=lambda spec: spec.scope,
     converge=converge,
     release=release,
 )
-
-reconcile = KIND.reconcile
-preview = KIND.preview
 
 
 # The Lambda handler strings name these: securityhub_reconciler.<module>.on_event / .is_complete

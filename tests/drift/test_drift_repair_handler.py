@@ -49,7 +49,7 @@ def test_preview_writes_nothing_and_plans_exactly_what_the_reconcile_pass_then_d
     clients = Clients(org.admin)
     org.emulator.reset_calls()
 
-    preview = members.preview(spec, tuple(REGIONS), clients)
+    preview = members.KIND.preview(spec, tuple(REGIONS), clients)
 
     assert org.writes() == []
     assert {
@@ -60,7 +60,7 @@ def test_preview_writes_nothing_and_plans_exactly_what_the_reconcile_pass_then_d
         "us-west-2": [("CreateMembers", drifted)],
         "eu-west-1": [],
     }
-    outcome = members.reconcile(spec, tuple(REGIONS), clients, budget=Budget(600))
+    outcome = members.KIND.reconcile(spec, tuple(REGIONS), clients, budget=Budget(600))
     assert {r.region: dict(r.changed) for r in outcome.regions} == {
         "us-east-1": {},
         "us-west-2": {"CreateMembers": 3},
