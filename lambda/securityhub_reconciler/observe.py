@@ -24,22 +24,33 @@ ADMIN_ACCOUNTS_PAGE = 10  # ListOrganizationAdminAccounts maximum
 ORGANIZATIONS_PAGE = 20  # ListAccounts maximum
 
 
-def _pages(client: Any, operation: str, key: str, **parameters: Any) -> Iterator[dict[str, Any]]:
+def _paged(client: Any, operation: str, key: str, **parameters: Any) -> Iterator[list[dict[str, Any]]]:
     token: str | None = None
     while True:
         page = getattr(client, operation)(**parameters, **({"NextToken": token} if token else {}))
-        yield from page.get(key, [])
+        yield page.get(key, [])
         token = page.get("NextToken")
         if not token:
             return
 
 
+def _pages(client: Any, operation: str, key: str, **parameters: Any) -> Iterator[dict[str, Any]]:
+    for page in _paged(client, operation, key, **parameters):
+        yield from page
+
+
 def members(securityhub: Any) -> dict[str, LiveMember]:
     """Every member record, whatever its status: OnlyAssociated defaults to true, which hides most of them."""
-    found: dict[str, LiveMember] = {}
-    for item in _pages(securityhub, "list_members", "Members", OnlyAssociated=False, MaxResults=MEMBERS_PAGE):
-        found[item["AccountId"]] = LiveMember(item["AccountId"], MemberStatus(item["MemberStatus"]), item.get("Email"))
-    return found
+    return {account_id: member for page in member_pages(securityhub) for account_id, member in page.items()}
+
+
+def member_pages(securityhub: Any) -> Iterator[dict[str, LiveMember]]:
+    """:func:`members` a page at a time, for a caller that acts on what it has seen before the last page."""
+    for page in _paged(securityhub, "list_members", "Members", OnlyAssociated=False, MaxResults=MEMBERS_PAGE):
+        yield {
+            item["AccountId"]: LiveMember(item["AccountId"], MemberStatus(item["MemberStatus"]), item.get("Email"))
+            for item in page
+        }
 
 
 def admin_designations(securityhub: Any) -> list[AdminDesignation]:
@@ -103,11 +114,10 @@ def member_account_view(securityhub: Any) -> MemberAccountView:
     return MemberAccountView(enabled, administrator, invitations)
 
 
-def organization_accounts(organizations: Any) -> dict[str, OrganizationAccount]:
-    return {
-        item["Id"]: OrganizationAccount(item["Id"], item.get("Status", "ACTIVE") == "ACTIVE")
-        for item in _pages(organizations, "list_accounts", "Accounts", MaxResults=ORGANIZATIONS_PAGE)
-    }
+def organization_account_pages(organizations: Any) -> Iterator[dict[str, OrganizationAccount]]:
+    """The organization's accounts a ListAccounts page at a time (20 accounts, the most a page holds)."""
+    for page in _paged(organizations, "list_accounts", "Accounts", MaxResults=ORGANIZATIONS_PAGE):
+        yield {item["Id"]: OrganizationAccount(item["Id"], item.get("Status", "ACTIVE") == "ACTIVE") for item in page}
 
 
 def accounts_under(organizations: Any, parents: Iterable[str]) -> set[str]:

@@ -7,8 +7,8 @@ alone: a suspended account) or ``blocked`` (cannot be done as declared: the mess
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .desired import (
@@ -64,6 +64,41 @@ class RegionPlan:
     @property
     def is_empty(self) -> bool:
         return not self.actions
+
+
+def combine_plans(plans: Sequence[RegionPlan]) -> RegionPlan:
+    """One plan that does what ``plans`` (of one Region) do in turn, each batch operation's items in one action,
+    at the place where the operation first comes."""
+    actions: list[Action] = []
+    for action in (a for plan in plans for a in plan.actions):
+        same = next((i for i, a in enumerate(actions) if action.batch_key and a.operation == action.operation), None)
+        if same is None:
+            actions.append(action)
+        else:
+            actions[same] = replace(actions[same], items=actions[same].items + action.items)
+    return RegionPlan(
+        plans[0].region,
+        actions=tuple(actions),
+        pending=tuple(i for plan in plans for i in plan.pending),
+        skipped=tuple(i for plan in plans for i in plan.skipped),
+        blocked=tuple(i for plan in plans for i in plan.blocked),
+        in_sync=sum(plan.in_sync for plan in plans),
+    )
+
+
+def whole_batches(plan: RegionPlan) -> tuple[RegionPlan, RegionPlan]:
+    """Split ``plan`` into what can run now in whole batches (with the plan's notes) and the rest, which waits
+    for more items. Once an action leaves items behind, every later action waits whole, so that nothing runs
+    before what the plan puts ahead of it (an invitation before its account's creation)."""
+    ready: list[Action] = []
+    rest: list[Action] = []
+    for action in plan.actions:
+        whole = len(action.items) // BATCH_SIZE * BATCH_SIZE if action.batch_key and not rest else 0
+        if whole:
+            ready.append(replace(action, items=action.items[:whole]))
+        if whole < len(action.items) or not action.batch_key:
+            rest.append(replace(action, items=action.items[whole:]))
+    return replace(plan, actions=tuple(ready)), RegionPlan(plan.region, actions=tuple(rest))
 
 
 # ------------------------------------------------------------------------------------------ delegated administrator
@@ -214,33 +249,56 @@ class MemberPolicy:
     restore_disassociated: bool = True
 
 
-@dataclass(frozen=True)
-class OrganizationView:
-    """What the organization says: its accounts, and the accounts under each OU a selector names."""
-
-    accounts: Mapping[str, OrganizationAccount]
-    accounts_by_parent: Mapping[str, frozenset[str]] = field(default_factory=dict)
+def explicit_members(document: MemberListDocument, administrator: str) -> dict[str, MemberAccount]:
+    """The accounts the list names one by one. The administrator is never its own member."""
+    return {a.account_id: a for a in document.accounts if a.account_id != administrator}
 
 
-def resolve_members(
-    document: MemberListDocument, organization: OrganizationView | None, administrator: str
-) -> dict[str, MemberAccount]:
-    """The declared member list as concrete accounts: explicit accounts plus each organization selector's
-    accounts. The administrator is never its own member. An explicit entry's email wins."""
-    resolved: dict[str, MemberAccount] = {}
-    for selector in document.selectors:
-        assert organization is not None, "organization selectors need the organization's accounts"
-        if selector.organizational_units is None:
-            chosen = set(organization.accounts)
-        else:
-            chosen = set().union(*(organization.accounts_by_parent[p] for p in selector.organizational_units))
-        excluded = set(selector.exclude_accounts).union(
-            *(organization.accounts_by_parent[p] for p in selector.exclude_organizational_units)
+class MemberSelection:
+    """The declared member list applied to the organization's accounts, which can arrive a page at a time: the
+    explicit accounts, plus the accounts an organization selector chooses. An explicit entry's email wins.
+
+    ``accounts_by_parent``: the accounts under each OU a selector names, nested OUs included.
+    """
+
+    def __init__(
+        self, document: MemberListDocument, accounts_by_parent: Mapping[str, frozenset[str]], administrator: str
+    ) -> None:
+        self.explicit = explicit_members(document, administrator)
+        self._administrator = administrator
+        self._selectors = tuple(
+            (
+                None
+                if s.organizational_units is None
+                else frozenset().union(*(accounts_by_parent[p] for p in s.organizational_units)),
+                frozenset(s.exclude_accounts).union(*(accounts_by_parent[p] for p in s.exclude_organizational_units)),
+            )
+            for s in document.selectors
         )
-        resolved.update((a, MemberAccount(a)) for a in sorted(chosen - excluded))
-    resolved.update((a.account_id, a) for a in document.accounts)
-    resolved.pop(administrator, None)
-    return resolved
+
+    def among(self, accounts: Iterable[str]) -> dict[str, MemberAccount]:
+        """The declared members among these organization accounts."""
+        chosen: dict[str, MemberAccount] = {}
+        for account_id in accounts:
+            if account_id == self._administrator:
+                continue
+            explicit = self.explicit.get(account_id)
+            if explicit is not None:
+                chosen[account_id] = explicit
+            elif any(
+                (under is None or account_id in under) and account_id not in excluded
+                for under, excluded in self._selectors
+            ):
+                chosen[account_id] = MemberAccount(account_id)
+        return chosen
+
+    def outside(self, organization: Container[str]) -> dict[str, MemberAccount]:
+        """The explicit accounts that are not organization accounts (invited ones)."""
+        return {a: m for a, m in self.explicit.items() if a not in organization}
+
+    def resolve(self, organization: Collection[str]) -> dict[str, MemberAccount]:
+        """The whole declared member list, given all of the organization's accounts."""
+        return self.among(organization) | self.outside(organization)
 
 
 def plan_members(
@@ -250,9 +308,26 @@ def plan_members(
     organization: Mapping[str, OrganizationAccount],
     policy: MemberPolicy,
 ) -> RegionPlan:
-    """Members of one Region. Organization accounts are enrolled with CreateMembers (no invitation); other
-    accounts are created with their email, then invited. Undeclared members are touched only as ``policy.prune``
-    says, and only organization membership known from ``organization`` decides what may be deleted."""
+    """Members of one Region: enrol what is declared (:func:`plan_enrollment`), then prune what is not, as
+    ``policy.prune`` says (:func:`plan_prune`)."""
+    return combine_plans(
+        [
+            plan_enrollment(region, desired, live, organization, policy),
+            plan_prune(region, desired, live, organization, policy.prune),
+        ]
+    )
+
+
+def plan_enrollment(
+    region: str,
+    desired: Mapping[str, MemberAccount],
+    live: Mapping[str, LiveMember],
+    organization: Mapping[str, OrganizationAccount],
+    policy: MemberPolicy,
+) -> RegionPlan:
+    """The declared accounts ``desired``. Organization accounts are enrolled with CreateMembers (no invitation);
+    other accounts are created with their email, then invited. ``organization`` must hold every organization
+    account among ``desired``: an account missing from it is taken for an invited one."""
     create: list[dict[str, str]] = []
     invite: list[str] = []
     pending: list[Issue] = []
@@ -284,12 +359,9 @@ def plan_members(
                 pending.append(Issue(account_id, "invitation awaiting acceptance"))
             elif status is not MemberStatus.CREATED and status is not None:
                 skipped.append(Issue(account_id, f"member status {status.value}; inviting is off"))
-    disassociate, delete = _prune(desired, live, organization, policy.prune)
     actions = [
         Action("CreateMembers", batch_key="AccountDetails", items=tuple(create)),
         Action("InviteMembers", batch_key="AccountIds", items=tuple(invite)),
-        Action("DisassociateMembers", batch_key="AccountIds", items=tuple(disassociate)),
-        Action("DeleteMembers", batch_key="AccountIds", items=tuple(delete)),
     ]
     return RegionPlan(
         region,
@@ -300,25 +372,21 @@ def plan_members(
     )
 
 
-def plan_member_release(region: str, declared: Iterable[str], live: Mapping[str, LiveMember]) -> RegionPlan:
-    """On DESTROY: disassociate the declared members that are associated. Nothing is deleted."""
-    chosen = sorted(a for a in declared if a in live and _associated(live[a].status))
-    if not chosen:
-        return RegionPlan(region)
-    return RegionPlan(region, (Action("DisassociateMembers", batch_key="AccountIds", items=tuple(chosen)),))
-
-
-def _prune(
-    desired: Mapping[str, MemberAccount],
+def plan_prune(
+    region: str,
+    declared: Container[str],
     live: Mapping[str, LiveMember],
     organization: Mapping[str, OrganizationAccount],
     prune: PrunePolicy,
-) -> tuple[list[str], list[str]]:
+) -> RegionPlan:
+    """The members that ``declared`` (the whole declared list) does not name: left alone, disassociated, or also
+    deleted when invited, as ``prune`` says. Only membership of ``organization`` tells an invited account apart, and
+    only DELETE_INVITED needs it."""
     if prune is PrunePolicy.NONE:
-        return [], []
+        return RegionPlan(region)
     disassociate, delete = [], []
     for account_id, member in sorted(live.items()):
-        if account_id in desired:
+        if account_id in declared:
             continue
         if _associated(member.status):
             disassociate.append(account_id)
@@ -326,7 +394,65 @@ def _prune(
         invited = account_id not in organization
         if prune is PrunePolicy.DELETE_INVITED and invited and member.status is not MemberStatus.DELETED:
             delete.append(account_id)
-    return disassociate, delete
+    actions = [
+        Action("DisassociateMembers", batch_key="AccountIds", items=tuple(disassociate)),
+        Action("DeleteMembers", batch_key="AccountIds", items=tuple(delete)),
+    ]
+    return RegionPlan(region, actions=tuple(a for a in actions if a.items))
+
+
+def needs_organization(member: LiveMember, declared: Container[str], prune: PrunePolicy) -> bool:
+    """Whether planning this live member of an explicit list needs the organization's accounts: a declared member
+    that is not active is enrolled one way or the other depending on them, and DELETE_INVITED deletes only
+    undeclared members outside the organization."""
+    if member.account_id in declared:
+        return not member.status.is_active
+    return prune is PrunePolicy.DELETE_INVITED and member.status is not MemberStatus.DELETED
+
+
+class StreamedMembers:
+    """One Region's members planned while the organization's accounts are still being read.
+
+    Each arrival of organization accounts is planned at once and handed over in whole batches of
+    :data:`BATCH_SIZE`; the rest is carried into the next arrival. Enrollment so keeps pace with the read and
+    costs no more calls than one plan made at the end would. Invited accounts (known only once every organization
+    account has arrived) and pruning (which needs the whole declared list) come in the last plan.
+    """
+
+    def __init__(self, region: str, live: Mapping[str, LiveMember], policy: MemberPolicy) -> None:
+        self._region = region
+        self._live = live
+        self._policy = policy
+        self._planned: set[str] = set()
+        self._carried = RegionPlan(region)
+
+    def arrived(self, declared: Mapping[str, MemberAccount], accounts: Mapping[str, OrganizationAccount]) -> RegionPlan:
+        """The plan to run now, given newly arrived organization ``accounts`` and the declared members among them."""
+        self._planned.update(declared)
+        planned = plan_enrollment(self._region, declared, self._live, accounts, self._policy)
+        ready, self._carried = whole_batches(combine_plans([self._carried, planned]))
+        return ready
+
+    def finish(
+        self, declared: Mapping[str, MemberAccount], organization: Mapping[str, OrganizationAccount]
+    ) -> RegionPlan:
+        """The last plan, once all of the organization's accounts have arrived: ``declared`` is the whole list."""
+        remaining = {a: m for a, m in declared.items() if a not in self._planned}
+        return combine_plans(
+            [
+                self._carried,
+                plan_enrollment(self._region, remaining, self._live, organization, self._policy),
+                plan_prune(self._region, declared, self._live, organization, self._policy.prune),
+            ]
+        )
+
+
+def plan_member_release(region: str, declared: Iterable[str], live: Mapping[str, LiveMember]) -> RegionPlan:
+    """On DESTROY: disassociate the declared members that are associated. Nothing is deleted."""
+    chosen = sorted(a for a in declared if a in live and _associated(live[a].status))
+    if not chosen:
+        return RegionPlan(region)
+    return RegionPlan(region, (Action("DisassociateMembers", batch_key="AccountIds", items=tuple(chosen)),))
 
 
 def _associated(status: MemberStatus) -> bool:

@@ -45,6 +45,24 @@ class PlannedAction:
         return {"operation": self.operation, "count": self.count, **shown}
 
 
+def _joined(actions: Iterable[PlannedAction]) -> tuple[PlannedAction, ...]:
+    """One row per run of the same batch operation: a members pass plans the organization's accounts as their
+    pages arrive, so its CreateMembers come in several plans."""
+    runs: list[list[PlannedAction]] = []
+    for action in actions:
+        previous = runs[-1][-1] if runs else None
+        if previous and action.accounts and previous.accounts and previous.operation == action.operation:
+            runs[-1].append(action)
+        else:
+            runs.append([action])
+    return tuple(
+        run[0]
+        if len(run) == 1
+        else PlannedAction(run[0].operation, accounts=tuple(sorted(a for p in run for a in p.accounts)))
+        for run in runs
+    )
+
+
 @dataclass(frozen=True)
 class RegionDrift:
     """One resource in one Region."""
@@ -94,7 +112,7 @@ class ResourceDrift:
             regions.append(
                 RegionDrift(
                     region=result.region,
-                    actions=tuple(PlannedAction.of(a) for plan in plans for a in plan.actions),
+                    actions=_joined(PlannedAction.of(a) for plan in plans for a in plan.actions),
                     pending=tuple(result.pending),
                     skipped=tuple(result.skipped),
                     blocked=blocked,

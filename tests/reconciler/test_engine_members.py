@@ -49,6 +49,43 @@ def test_fresh_organization_is_enrolled_in_every_region_with_the_minimum_of_call
     assert data["Changed"] == str(len(expected) * len(REGIONS)) and data["Failed"] == "0"
 
 
+def test_enrollment_starts_with_the_first_pages_of_the_organization(make_org, deploy):
+    # 20 ms per call makes the ~25 ListAccounts pages last half a second: long enough to see the overlap.
+    org = make_org(member_count=500, faults=FaultConfig(rate_limit=False, latency_ms=20))
+    designate(org, deploy)
+    org.emulator.reset_calls()
+    deploy(members, org.admin).run("Create", excluding_management(org))
+    last_page = org.emulator.calls(operation="ListAccounts")[-1].seq
+    for region in REGIONS:
+        creates = org.emulator.calls(operation="CreateMembers", region=region)
+        assert creates[0].seq < last_page, f"{region} waited for the whole organization before enrolling"
+        assert len(creates) == create_members_minimum(len(org.accounts) - 1)  # whole batches, however pages fell
+
+
+def test_an_explicit_list_reads_the_organization_alongside_the_pages_that_show_drift(make_org, deploy):
+    org = make_org(member_count=500, faults=FaultConfig(rate_limit=False, latency_ms=20))
+    designate(org, deploy)
+    listed = {
+        "Regions": REGIONS,
+        "ExpectedAccount": org.admin,
+        "MemberList": {"Accounts": [{"AccountId": a} for a in org.accounts[1:]]},
+    }
+    resource = deploy(members, org.admin)
+    resource.run("Create", listed)
+    org.emulator.reset_calls()
+    resource.run("Update", listed)
+    assert org.calls_of("ListAccounts") == 0  # converged: Security Hub's pages only
+    pages = org.calls_of("ListMembers", "us-west-2")
+    first_page = org.securityhub(org.admin, "us-west-2").list_members(OnlyAssociated=False, MaxResults=50)
+    org.securityhub(org.admin, "us-west-2").disassociate_members(AccountIds=[first_page["Members"][0]["AccountId"]])
+    org.emulator.reset_calls()
+    resource.run("Update", listed)
+    first_read = org.emulator.calls(operation="ListAccounts")[0].seq
+    last_member_page = org.emulator.calls(operation="ListMembers", region="us-west-2")[-1].seq
+    assert pages >= 10 and first_read < last_member_page
+    assert [(c.operation, c.region) for c in org.writes()] == [("CreateMembers", "us-west-2")]
+
+
 def test_management_account_is_a_member_once_the_delegated_admin_resource_enabled_its_hub(make_org, deploy):
     org = make_org(member_count=5)
     designate(org, deploy, enable_in_management_account=True)

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from securityhub_reconciler.desired import MemberAccount, MemberListDocument, OrganizationSelector, PrunePolicy
 from securityhub_reconciler.live import LiveMember, MemberStatus, OrganizationAccount
-from securityhub_reconciler.plan import MemberPolicy, OrganizationView, plan_members, resolve_members
+from securityhub_reconciler.plan import (
+    BATCH_SIZE,
+    MemberPolicy,
+    MemberSelection,
+    StreamedMembers,
+    combine_plans,
+    needs_organization,
+    plan_members,
+    whole_batches,
+)
 
 ORG_A, ORG_B, ORG_SUSPENDED = "111111111111", "222222222222", "333333333333"
 GUEST = "444444444444"
@@ -97,20 +108,56 @@ def test_prune_disassociates_but_never_deletes_organization_accounts():
 
 
 def test_resolution_unions_selectors_and_explicit_accounts_and_drops_the_administrator():
-    view = OrganizationView(
-        accounts=ORGANIZATION | {"555555555555": OrganizationAccount("555555555555", True)},
-        accounts_by_parent={"ou-ab12-34567890": frozenset({ORG_A, ORG_B}), "ou-ab12-excluded": frozenset({ORG_B})},
-    )
+    organization = ORGANIZATION | {"555555555555": OrganizationAccount("555555555555", True)}
     document = MemberListDocument(
-        accounts=(MemberAccount(GUEST, "sec@example.com"),),
+        accounts=(MemberAccount(GUEST, "sec@example.com"), MemberAccount(ORG_B, "b@example.com")),
         selectors=(
             OrganizationSelector(("ou-ab12-34567890",), exclude_organizational_units=("ou-ab12-excluded",)),
             OrganizationSelector(None, exclude_accounts=(ORG_A, ORG_B)),
         ),
     )
-    resolved = resolve_members(document, view, administrator="555555555555")
-    assert sorted(resolved) == [ORG_A, ORG_SUSPENDED, GUEST]
+    selection = MemberSelection(
+        document,
+        {"ou-ab12-34567890": frozenset({ORG_A, ORG_B}), "ou-ab12-excluded": frozenset({ORG_B})},
+        administrator="555555555555",
+    )
+    resolved = selection.resolve(organization)
+    assert sorted(resolved) == [ORG_A, ORG_B, ORG_SUSPENDED, GUEST]
     assert resolved[GUEST].email == "sec@example.com"
+    assert resolved[ORG_B].email == "b@example.com"  # the explicit entry wins over the selector
+    # Page by page: each page's declared members, and the invited accounts once the organization is known.
+    assert sorted(selection.among([ORG_A, "555555555555"])) == [ORG_A]
+    assert sorted(selection.outside(organization)) == [GUEST]
+
+
+def test_an_explicit_list_needs_the_organization_only_for_members_to_change():
+    declared = {ORG_A}
+    assert not needs_organization(LiveMember(ORG_A, MemberStatus.ENABLED), declared, PrunePolicy.DELETE_INVITED)
+    assert needs_organization(LiveMember(ORG_A, MemberStatus.REMOVED), declared, PrunePolicy.NONE)
+    # Disassociating an undeclared member is the same for organization and invited accounts; deleting is not.
+    assert not needs_organization(LiveMember(GUEST, MemberStatus.ENABLED), declared, PrunePolicy.DISASSOCIATE)
+    assert needs_organization(LiveMember(GUEST, MemberStatus.ENABLED), declared, PrunePolicy.DELETE_INVITED)
+    assert not needs_organization(LiveMember(GUEST, MemberStatus.DELETED), declared, PrunePolicy.DELETE_INVITED)
+
+
+def test_plans_combine_each_batch_operation_into_one_action_in_first_place():
+    first = plan_members("us-east-1", desired(ORG_A), {}, ORGANIZATION, MemberPolicy())
+    second = plan_members("us-east-1", desired(GUEST, ORG_B), {}, ORGANIZATION, MemberPolicy())
+    combined = combine_plans([first, second])
+    assert ops(combined) == {"CreateMembers": [ORG_A, ORG_B, GUEST], "InviteMembers": [GUEST]}
+    assert [a.operation for a in combined.actions] == ["CreateMembers", "InviteMembers"]
+    assert [i.subject for i in combined.pending] == [GUEST]
+
+
+def test_whole_batches_run_now_and_the_rest_waits_with_everything_after_it():
+    accounts = [f"{n:012d}" for n in range(1, 2 * BATCH_SIZE + 8)]
+    plan = plan_members(
+        "us-east-1", {a: MemberAccount(a) for a in accounts}, {}, {}, MemberPolicy()
+    )  # none in the organization: each is created, then invited
+    ready, rest = whole_batches(plan)
+    assert ops(ready) == {"CreateMembers": accounts[: 2 * BATCH_SIZE]}
+    assert ops(rest) == {"CreateMembers": accounts[2 * BATCH_SIZE :], "InviteMembers": accounts}
+    assert len(ready.pending) == len(accounts) and not rest.pending
 
 
 # ------------------------------------------------------------------------------------------------------ properties
@@ -186,3 +233,61 @@ def test_plans_are_minimal_and_safe(state, policy):
     # Organization accounts are never invited or deleted; suspended accounts are never acted on.
     assert not set(organization) & (set(by_op.get("InviteMembers", [])) | set(by_op.get("DeleteMembers", [])))
     assert not {a for a, acct in organization.items() if not acct.active} & set(by_op.get("CreateMembers", []))
+
+
+@st.composite
+def streamed_states(draw):
+    """Up to 160 accounts (several batches), the organization read in pages of random size and order."""
+    pool = [f"{n:012d}" for n in range(1, 161)]
+    in_org = draw(st.sets(st.sampled_from(pool), max_size=160))
+    suspended = draw(st.sets(st.sampled_from(sorted(in_org)), max_size=5)) if in_org else set()
+    organization = {a: OrganizationAccount(a, a not in suspended) for a in in_org}
+    wanted = {a: MemberAccount(a) for a in draw(st.sets(st.sampled_from(pool), max_size=160))}
+    live_accounts = draw(st.sets(st.sampled_from(pool), max_size=40))
+    live = {a: LiveMember(a, draw(statuses)) for a in sorted(live_accounts)}
+    live = {
+        a: m
+        for a, m in live.items()
+        if not (a in organization and m.status in (MemberStatus.INVITED, MemberStatus.CREATED))
+    }
+    order = draw(st.permutations(sorted(in_org)))
+    page = draw(st.integers(min_value=1, max_value=60))
+    pages = [order[i : i + page] for i in range(0, len(order), page)]
+    return wanted, live, organization, pages
+
+
+@settings(max_examples=200, deadline=None)
+@given(streamed_states(), policies)
+def test_planning_page_by_page_does_what_one_plan_does_in_as_few_batches(state, policy):
+    wanted, live, organization, pages = state
+    streamed = StreamedMembers("us-east-1", live, policy)
+    plans = [
+        streamed.arrived({a: wanted[a] for a in page if a in wanted}, {a: organization[a] for a in page})
+        for page in pages
+    ]
+    plans.append(streamed.finish(wanted, organization))
+    at_once = plan_members("us-east-1", wanted, live, organization, policy)
+
+    def sorted_ops(plan):
+        return {operation: sorted(accounts) for operation, accounts in ops(plan).items()}
+
+    together = combine_plans(plans)
+    assert sorted_ops(together) == sorted_ops(at_once)
+    for notes in ("pending", "skipped"):
+        assert sorted(map(str, getattr(together, notes))) == sorted(map(str, getattr(at_once, notes)))
+    assert together.in_sync == at_once.in_sync
+    # The batches of 50 that apply sends: no more than the single plan would send.
+    sent = Counter()
+    for plan in plans:
+        for action in plan.actions:
+            sent[action.operation] += -(-len(action.items) // BATCH_SIZE)
+    assert sent == Counter({a.operation: -(-len(a.items) // BATCH_SIZE) for a in at_once.actions})
+    # Nothing is invited before it is created.
+    created_by: dict[str, int] = {}
+    for step, plan in enumerate(plans):
+        for action in plan.actions:
+            for account in action.accounts():
+                if action.operation == "CreateMembers":
+                    created_by[account] = step
+                elif action.operation == "InviteMembers" and account in set(ops(at_once).get("CreateMembers", [])):
+                    assert created_by.get(account, step + 1) <= step
