@@ -23,6 +23,8 @@ from securityhub_reconciler import metrics
 from securityhub_reconciler.desired import RemovalPolicy, Scope
 
 HANDLER_PACKAGE = Path(securityhub_reconciler.__file__).parent
+DEFAULT_MEMORY_MB = 512
+"""Of every handler function; the functions that run reconcile passes can be given more (``Reconciler``)."""
 
 # cdk-nag's AwsSolutions-L1 accepts only the newest Python runtime that aws-cdk-lib knows (python3.14 in 2.275).
 RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -298,11 +300,21 @@ class Reconciler(Construct):
     """The two handler functions of one custom resource and the Provider framework that drives them.
 
     onEvent only validates the declaration, so its role may write its own logs and nothing else. isComplete does
-    the work, so its role gets exactly the statements in ``grants``.
+    the work, so its role gets exactly the statements in ``grants``, and ``memory_size`` (MB; Lambda gives CPU in
+    proportion), which a drift-repair function beside it (``DriftRepair``) takes as well.
     """
 
-    def __init__(self, scope: Construct, id: str, *, kind: Kind, grants: Iterable[Grant]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        kind: Kind,
+        grants: Iterable[Grant],
+        memory_size: int = DEFAULT_MEMORY_MB,
+    ) -> None:
         super().__init__(scope, id)
+        self.memory_size = memory_size
         self.on_event_handler = self._function(
             "OnEvent", kind, "on_event", cdk.Duration.minutes(1), f"Validates a {kind.description} declaration"
         )
@@ -312,6 +324,7 @@ class Reconciler(Construct):
             "is_complete",
             cdk.Duration.minutes(15),
             f"Reconciles the {kind.description}",
+            memory_size=memory_size,
             # A pass that cannot finish before the waiter's deadline reports what is left, instead of letting
             # the framework time out without a reason.
             environment={
@@ -368,6 +381,7 @@ class Reconciler(Construct):
         description: str,
         *,
         environment: dict[str, str] | None = None,
+        memory_size: int = DEFAULT_MEMORY_MB,
     ) -> lambda_.Function:
         return handler_function(
             self,
@@ -376,6 +390,7 @@ class Reconciler(Construct):
             timeout=timeout,
             description=description,
             environment=environment,
+            memory_size=memory_size,
         )
 
     def _acknowledge_framework(self, on_event_role: iam.Role, complete_role: iam.Role) -> None:
@@ -421,6 +436,7 @@ def handler_function(
     timeout: cdk.Duration,
     description: str,
     environment: Mapping[str, str] | None = None,
+    memory_size: int = DEFAULT_MEMORY_MB,
     **options: Any,
 ) -> lambda_.Function:
     """A function running ``handler`` from the reconciler asset, with its own log group and a role that may write
@@ -431,7 +447,7 @@ def handler_function(
         f"{name}Handler",
         runtime=RUNTIME,
         architecture=lambda_.Architecture.ARM_64,
-        memory_size=512,
+        memory_size=memory_size,
         timeout=timeout,
         code=handler_code(),
         handler=handler,
@@ -462,13 +478,14 @@ def custom_resource(
     properties: Mapping[str, Any],
     grants: Iterable[Grant],
     removal_policy: RemovalPolicy,
+    memory_size: int = DEFAULT_MEMORY_MB,
 ) -> cdk.CustomResource:
     """The custom resource, child ``Resource`` of ``scope``, served by its own ``Reconciler``.
 
     The removal policy is both the DeletionPolicy (RETAIN: CloudFormation never asks the handler to delete) and the
     ``RemovalPolicy`` property (what the handler does with a Region dropped on Update).
     """
-    reconciler = Reconciler(scope, "Reconciler", kind=kind, grants=grants)
+    reconciler = Reconciler(scope, "Reconciler", kind=kind, grants=grants, memory_size=memory_size)
     return cdk.CustomResource(
         scope,
         "Resource",

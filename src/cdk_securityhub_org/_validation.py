@@ -24,6 +24,8 @@ from securityhub_reconciler.desired import (
     account_id_problem,
 )
 
+from ._reconciler import DEFAULT_MEMORY_MB
+
 E = TypeVar("E", bound=Enum)
 
 
@@ -84,6 +86,17 @@ def region_value_problem(value: object) -> str | None:
     suggestion = value.strip().lower()
     hint = f" (did you mean {suggestion!r}?)" if suggestion in every_region else _did_you_mean(value, every_region)
     return f"Region {value!r} is not a Region where Security Hub is available{hint}"
+
+
+LAMBDA_MEMORY_MB = (128, 10_240)
+
+
+def memory_size_problem(value: object) -> str | None:
+    """What is wrong with a Lambda memory size: it is a whole number of MB from 128 to 10,240."""
+    low, high = LAMBDA_MEMORY_MB
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return None
+    return f"{value!r} is not a Lambda memory size; write a whole number of MB from {low} to {high:,}, such as 1769 (one vCPU)"
 
 
 class Problems:
@@ -153,6 +166,13 @@ class Problems:
         if not isinstance(value, bool):
             self.add(prop, f"{value!r} is not true or false; write True or False")
             return False
+        return value
+
+    def memory_size(self, prop: str, value: object) -> int:
+        if problem := memory_size_problem(value):
+            self.add(prop, problem)
+            return DEFAULT_MEMORY_MB
+        assert isinstance(value, int)
         return value
 
     def round_trip(self, properties: Mapping[str, Any], parse: Callable[[Mapping[str, Any]], object]) -> None:

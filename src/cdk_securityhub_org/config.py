@@ -42,7 +42,8 @@ from securityhub_reconciler.desired import (
     account_id_problem,
 )
 
-from ._validation import SecurityHubConfigurationError, region_value_problem
+from ._reconciler import DEFAULT_MEMORY_MB
+from ._validation import SecurityHubConfigurationError, memory_size_problem, region_value_problem
 from .member_list import MemberList
 
 DEFAULT_STAGE_NAME = "SecurityHub"
@@ -99,6 +100,7 @@ class SecurityHubConfig:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
+    members_reconciler_memory_size: int = DEFAULT_MEMORY_MB
     drift_repair: events.Schedule | None = None
     failure_alarm: bool = False
     enroll_new_accounts: bool = False
@@ -164,6 +166,13 @@ def _flag(reader: _Reader, path: str, value: Any) -> bool:
     if not isinstance(value, bool):
         reader.add(path, f"is {_shown(value)}; write true or false")
     return value
+
+
+def _memory_size(reader: _Reader, path: str, value: Any) -> int:
+    number = int(value) if isinstance(value, str) and value.isdigit() else value  # numbers arrive as text
+    if problem := memory_size_problem(number):
+        reader.add(path, problem)
+    return number
 
 
 def _account(reader: _Reader, path: str, value: Any) -> str:
@@ -262,6 +271,7 @@ _MEMBERS_SCHEMA: dict[str, Check] = {
     "prune": _choice(PrunePolicy),
     "invite_non_organization_accounts": _flag,
     "restore_disassociated": _flag,
+    "reconciler_memory_size": _memory_size,
 }
 
 _TOP_SCHEMA: dict[str, Check] = {
@@ -329,4 +339,6 @@ def _member_props(reader: _Reader, members: dict[str, Any], base: Path) -> dict[
     member_list = MemberList.union(*keyed, *from_files)
     reader.problems.extend(f"members: {problem}" for problem in member_list.problems if problem not in reported)
     props = {key: value for key, value in members.items() if key not in ("organization", "csv", "accounts")}
+    if "reconciler_memory_size" in props:
+        props["members_reconciler_memory_size"] = props.pop("reconciler_memory_size")
     return {**props, "member_list": member_list if keyed or from_files else None}

@@ -95,6 +95,7 @@ class DriftRepair(Construct):
             timeout=REPAIR_TIMEOUT,
             description=f"Repairs drift of the {kind.description} between deploys",
             environment={metrics.RESOURCE_ENVIRONMENT_VARIABLE: resource_name},
+            memory_size=reconciler.memory_size,  # it runs the same pass
             # One repair at a time: a schedule tick and a burst of enrollment events never write concurrently.
             reserved_concurrent_executions=1,
             retry_attempts=0,

@@ -16,6 +16,7 @@ from securityhub_reconciler.desired import (
     RegionLinkingMode,
 )
 
+from ._reconciler import DEFAULT_MEMORY_MB
 from ._validation import SecurityHubConfigurationError, region_value_problem
 from .dashboard import SecurityHubDashboard
 from .delegated_admin import DelegatedAdmin
@@ -38,7 +39,7 @@ class SecurityHubOrganization(cdk.Stage):
 
     Props are those of the constructs (see each for defaults), plus ``deployment_region``: the Region the two
     stacks are deployed in. Default: ``home_region``, else the first of ``regions``. The custom resources act in
-    every declared Region from there.
+    every declared Region from there. ``members_reconciler_memory_size`` is ``Members``' ``reconciler_memory_size``.
 
     Between deploys (see ``DriftRepair``): ``drift_repair`` (a schedule) and ``failure_alarm`` apply to every
     resource; ``enroll_new_accounts`` to ``Members``. Organizations emits its new-account events only in us-east-1,
@@ -68,6 +69,7 @@ class SecurityHubOrganization(cdk.Stage):
         prune: PrunePolicy | str = PrunePolicy.NONE,
         invite_non_organization_accounts: bool = True,
         restore_disassociated: bool = True,
+        members_reconciler_memory_size: int = DEFAULT_MEMORY_MB,
         allow_replace: bool = False,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
@@ -165,6 +167,7 @@ class SecurityHubOrganization(cdk.Stage):
                     failure_alarm=failure_alarm,
                     enroll_new_accounts=enroll_new_accounts,
                     management_account_id=management_account_id,
+                    reconciler_memory_size=members_reconciler_memory_size,
                 )
             )
         if errors:

@@ -63,6 +63,11 @@ def test_numbers_are_read_as_written(tmp_path):
     assert config.management_account_id == "011111111111"
 
 
+def test_the_members_reconciler_memory_size_reaches_the_stage(tmp_path):
+    config = load_config(write(tmp_path, VALID + "members:\n  organization: {}\n  reconciler_memory_size: 1769\n"))
+    assert config.organization_props()["members_reconciler_memory_size"] == 1769
+
+
 def test_unknown_keys_get_a_did_you_mean(tmp_path):
     problems = problems_in(tmp_path, VALID + "home_regoin: us-east-1\nmembers:\n  prunne: NONE\n")
     assert problems == [
@@ -92,6 +97,10 @@ def test_missing_required_keys(tmp_path):
         ("members: [111111111111]", "members: is ['111111111111'] (list); write a mapping of keys"),
         ("members: {accounts: {account_id: x}}", "members.accounts: is {'account_id': 'x'} (dict); write a list"),
         ("members: {csv: [a.csv, [b.csv]]}", "members.csv: is ['a.csv', ['b.csv']] (list); write a CSV path"),
+        (
+            "members: {organization: {}, reconciler_memory_size: lots}",
+            "members.reconciler_memory_size: 'lots' is not a Lambda memory size; write a whole number of MB",
+        ),
     ],
 )
 def test_schema_errors_name_the_key_path_and_the_fix(tmp_path, line, expected):

@@ -152,6 +152,23 @@ def test_same_account_with_different_emails():
     )
 
 
+@pytest.mark.parametrize("value", [0, 127, 10_241, "1769", 1769.0, True, None])
+def test_reconciler_memory_size_is_a_lambda_memory_size(value):
+    error = refused(
+        lambda: Members(
+            stack(ADMINISTRATOR),
+            "Members",
+            member_list=MemberList.from_accounts(["333333333333"]),
+            regions=["us-east-1"],
+            reconciler_memory_size=value,
+        )
+    )
+    assert only_problem(error, "Stack/Members") == (
+        f"reconciler_memory_size: {value!r} is not a Lambda memory size; write a whole number of MB from 128 to"
+        " 10,240, such as 1769 (one vCPU)"
+    )
+
+
 def test_csv_problems_reach_the_members_error_with_their_line_numbers(tmp_path):
     csv_file = tmp_path / "members.csv"
     csv_file.write_text("Account ID,Email\n444455556666.0,a@example.com\n\n")

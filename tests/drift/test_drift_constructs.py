@@ -290,3 +290,20 @@ def test_yaml_schedule_becomes_the_rule_schedule():
     config = load_config(CONFIG)
     assert config.drift_repair.expression_string == "rate(6 hours)"
     assert (config.failure_alarm, config.enroll_new_accounts, config.dashboard) == (True, True, True)
+
+
+def test_the_reconcile_memory_size_is_given_to_is_complete_and_the_repair_function_alike():
+    stack = cdk.Stack(cdk.App(), "Large", env=cdk.Environment(account=ADMINISTRATOR, region="us-east-1"))
+    Members(
+        stack,
+        "Members",
+        member_list=MemberList.from_organization(),
+        regions=["us-east-1"],
+        drift_repair=events.Schedule.rate(SIX_HOURS),
+        reconciler_memory_size=1769,
+    )
+    functions = template(stack).find_resources("AWS::Lambda::Function")
+    memory = {f["Properties"]["Handler"]: f["Properties"].get("MemorySize") for f in functions.values()}
+    assert memory["securityhub_reconciler.members.is_complete"] == 1769
+    assert memory[SCHEDULED_HANDLER] == 1769
+    assert memory["securityhub_reconciler.members.on_event"] == 512  # it only validates
