@@ -99,9 +99,8 @@ class _OrganizationStream:
                 raise self._error
             if self._whole is None:
                 assert self._selection is not None
-                everything = _merged(self._arrivals)
-                accounts = dict(everything.accounts)
-                self._whole = accounts, {**everything.declared, **self._selection.outside(accounts)}
+                accounts = dict(_merged(self._arrivals).accounts)
+                self._whole = accounts, self._selection.resolve(accounts)
             return self._whole
 
     def close(self) -> None:
