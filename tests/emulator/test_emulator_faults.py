@@ -54,6 +54,14 @@ def test_injected_5xx(emu: Emulator, org, aws, aws_error):
     aws_error("InternalException", aws("securityhub", org.management, "eu-west-1", retries=False).list_invitations)
 
 
+def test_denied_operations_answer_access_denied_every_time(emu: Emulator, org, aws, aws_error):
+    emu.set_faults(FaultConfig(rate_limit=False, deny_operations=["ListAccounts"]))
+    response = aws_error("AccessDeniedException", aws("organizations", org.management).list_accounts)
+    assert "ListAccounts" in response["Error"]["Message"]
+    assert len(emu.calls(operation="ListAccounts")) == 1  # not retried: botocore retries no AccessDenied
+    aws("securityhub", org.management).list_invitations()  # other operations are answered
+
+
 def test_latency_does_not_serialize_regions(emu: Emulator, org, aws):
     emu.set_faults(FaultConfig(rate_limit=False, latency_ms=300))
     regions = [

@@ -86,6 +86,16 @@ def test_an_explicit_list_reads_the_organization_alongside_the_pages_that_show_d
     assert [(c.operation, c.region) for c in org.writes()] == [("CreateMembers", "us-west-2")]
 
 
+def test_an_organization_that_cannot_be_read_fails_every_region_that_needs_it_by_name(make_org, deploy):
+    org = make_org(member_count=120, faults=FaultConfig(rate_limit=False, deny_operations=["ListAccounts"]))
+    designate(org, deploy)
+    with pytest.raises(ReconcileFailed) as caught:
+        deploy(members, org.admin).run("Create", excluding_management(org))
+    message = str(caught.value)
+    assert "us-east-1, us-west-2, eu-west-1" in message and "AccessDeniedException" in message
+    assert org.writes(operation="CreateMembers") == []
+
+
 def test_management_account_is_a_member_once_the_delegated_admin_resource_enabled_its_hub(make_org, deploy):
     org = make_org(member_count=5)
     designate(org, deploy, enable_in_management_account=True)

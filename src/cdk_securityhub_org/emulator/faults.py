@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Fault = Literal["throttle", "error"]
+Fault = Literal["throttle", "error", "denied"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ class FaultConfig:
         consistency_delay_seconds: a member created less than this ago is invisible: ``GetMembers`` naming it
             answers ``BadRequestException`` and ``ListMembers`` leaves it out.
         fail_operations: operation name -> how many of its next calls answer 500 (-1: all of them).
+        deny_operations: operations answered with AccessDeniedException, as a missing IAM permission would be
+            (no retry helps).
         only_operations: when set, the random faults (throttle_rate, error_rate, spikes) hit only these.
         only_regions: when set, the random faults hit only these Regions.
         seed: seed of the random generator.
@@ -60,6 +62,7 @@ class FaultConfig:
     unprocessed: dict[str, str] = field(default_factory=dict)
     consistency_delay_seconds: float = 0.0
     fail_operations: dict[str, int] = field(default_factory=dict)
+    deny_operations: list[str] = field(default_factory=list)
     only_operations: list[str] | None = None
     only_regions: list[str] | None = None
     seed: int = 0
@@ -144,7 +147,10 @@ class FaultInjector:
             return bucket.try_take(time.monotonic())
 
     def pick_fault(self, operation: str, region: str) -> Fault | None:
-        """A forced failure (``fail_operations``) first, then the random throttle and 5xx draws."""
+        """A denial (``deny_operations``) or forced failure (``fail_operations``) first, then the random throttle
+        and 5xx draws."""
+        if operation in self.config.deny_operations:
+            return "denied"
         with self._lock:
             left = self._failures_left.get(operation, 0)
             if left != 0:

@@ -134,6 +134,10 @@ class Dispatcher:
             raise service.throttle_error()
         if fault == "error":
             raise service.internal_error()
+        if fault == "denied":
+            raise ServiceError(
+                "AccessDeniedException", f"The emulator denies {operation} (FaultConfig.deny_operations)", 403
+            )
         ctx = RequestContext(account, region, operation, time.time(), injector.config)
         with self.world.lock:
             self.world.settle(ctx.now)
