@@ -60,8 +60,8 @@ class Members(Construct):
     :param management_account_id: the organization's management account, which forwards the events.
     :param reconciler_memory_size: memory, in MB, of the functions that run reconcile passes (isComplete and the
         drift repair). Lambda gives CPU in proportion: 1,769 MB is one vCPU. Memory is never short (a pass at
-        10,000 accounts in 17 Regions peaks near 150 MB), but CPU is: such a pass does about 12 s of botocore
-        work, about 45 s at 512 MB and about 12 s at 1,769 MB, where the rate limit (about 20 s) sets the pace.
+        10,000 accounts in 17 Regions peaks near 150 MB), but CPU is: such a pass does 12-15 s of botocore
+        work, 40-52 s at 512 MB and 12-15 s at 1,769 MB, where the rate limit (about 20 s) sets the pace.
         Default: 512.
 
     A list whose canonical JSON is at most 4 KB travels inline (``MemberList``); a larger one as an S3 file asset
