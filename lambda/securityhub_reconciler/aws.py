@@ -175,6 +175,9 @@ def _session_without_timestamp_parsing() -> boto3.session.Session:
     return boto3.session.Session(botocore_session=core)
 
 
+_SERVICES = ("securityhub", "organizations", "s3")  # every service the reconciler calls
+
+
 def _loaded_models() -> botocore.loaders.Loader:
     """A loader holding the models of the services the reconciler calls, loaded at import: in the Lambda init
     phase, once per container, instead of in every invocation (about 0.1 s of each pass). Each pass still makes a
@@ -188,7 +191,6 @@ def _loaded_models() -> botocore.loaders.Loader:
     return loader
 
 
-_SERVICES = ("securityhub", "organizations", "s3")
 _LOADER = _loaded_models()
 
 

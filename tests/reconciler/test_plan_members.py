@@ -283,11 +283,12 @@ def test_planning_page_by_page_does_what_one_plan_does_in_as_few_batches(state, 
             sent[action.operation] += -(-len(action.items) // BATCH_SIZE)
     assert sent == Counter({a.operation: -(-len(a.items) // BATCH_SIZE) for a in at_once.actions})
     # Nothing is invited before it is created.
+    to_create = set(ops(at_once).get("CreateMembers", []))
     created_by: dict[str, int] = {}
     for step, plan in enumerate(plans):
         for action in plan.actions:
             for account in action.accounts():
                 if action.operation == "CreateMembers":
                     created_by[account] = step
-                elif action.operation == "InviteMembers" and account in set(ops(at_once).get("CreateMembers", [])):
+                elif action.operation == "InviteMembers" and account in to_create:
                     assert created_by.get(account, step + 1) <= step
