@@ -27,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 demo: $(VENV_STAMP) $(NODE_STAMP)
-	JSII_NODE=$(NODE24) $(PY) -m cdk_securityhub_org.demo
+	JSII_NODE=$(NODE24) $(PY) examples/demo.py
 
 synth: $(VENV_STAMP) $(NODE_STAMP)
 	JSII_NODE=$(NODE24) $(NODE24) node_modules/aws-cdk/bin/cdk synth --quiet

@@ -7,7 +7,6 @@ import sys
 
 import aws_cdk as cdk
 from cdk_nag import AwsSolutionsChecks
-
 from cdk_securityhub_org import SecurityHubConfigurationError, SecurityHubOrganization, load_config
 
 DEFAULT_CONFIG = "examples/securityhub.yaml"

@@ -25,9 +25,8 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from securityhub_reconciler.ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE, TokenBucket
-
-from cdk_securityhub_org.emulator import Emulator
+from cdk_securityhub_org.handler.engine.ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE, TokenBucket
+from cdk_securityhub_org.testing.emulator import Emulator
 
 from .common import (
     ACTIVE,

@@ -6,7 +6,7 @@ import random
 import sys
 from collections.abc import Callable, Sequence
 
-from cdk_securityhub_org.emulator import STANDARD_REGIONS, Emulator, FaultConfig, World
+from cdk_securityhub_org.testing.emulator import STANDARD_REGIONS, Emulator, FaultConfig, World
 
 from .figures import SECURITY_HUB, Size, drifted_per_region
 

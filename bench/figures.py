@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from securityhub_reconciler.observe import MEMBERS_PAGE, ORGANIZATIONS_PAGE
-from securityhub_reconciler.plan import BATCH_SIZE
-from securityhub_reconciler.ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE
+from cdk_securityhub_org.handler.engine.observe import MEMBERS_PAGE, ORGANIZATIONS_PAGE
+from cdk_securityhub_org.handler.engine.plan import BATCH_SIZE
+from cdk_securityhub_org.handler.engine.ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE
 
 Case = Literal["fresh", "converged", "drift"]
 CASES: tuple[Case, ...] = ("fresh", "converged", "drift")

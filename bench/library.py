@@ -32,13 +32,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aws_cdk as cdk
-from securityhub_reconciler import permissions
-from securityhub_reconciler.desired import MemberListLocation
-
 from cdk_securityhub_org import MemberList, Members
-from cdk_securityhub_org.emulator import Emulator, FaultConfig, World
-from cdk_securityhub_org.simulator import CloudFormationSimulator, CustomResourceReport, DeployResult
-from cdk_securityhub_org.simulator.assembly import CloudAssembly
+from cdk_securityhub_org.cloud_assembly.assembly import CloudAssembly
+from cdk_securityhub_org.handler.kinds.members import permissions
+from cdk_securityhub_org.handler.kinds.members.spec import MemberListLocation
+from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig, World
+from cdk_securityhub_org.testing.simulator import CloudFormationSimulator, CustomResourceReport, DeployResult
 
 from .common import (
     BenchError,
@@ -92,7 +91,7 @@ def synthesize(
     members_construct = Members(stack, "Members", member_list=member_list, regions=list(regions))
     app.synth()
     synth_seconds = time.monotonic() - started
-    actions = permissions.members_actions(members_construct.spec, members_construct.document)
+    actions = permissions.actions(members_construct.spec, members_construct.document)
     artifact = CloudAssembly.read(outdir).select([STACK], widen="dependencies", exclusively=True)[0]
     template = artifact.load_template()
     logical_id = next(k for k, v in template["Resources"].items() if v["Type"] == MEMBERS_TYPE)

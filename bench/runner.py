@@ -131,7 +131,7 @@ class Results:
 
 
 def source_state() -> str:
-    """``commit abc1234`` plus ``(with uncommitted changes in lambda/ or src/)`` when there are any."""
+    """``commit abc1234`` plus ``(with uncommitted changes in lambda/ or constructs/)`` when there are any."""
     root = sample_app.REPOSITORY
 
     def git(*arguments: str) -> str:
@@ -142,7 +142,7 @@ def source_state() -> str:
     if not commit:
         return "an unknown commit (not a git checkout)"
     dirty = git("status", "--porcelain", "--", "lambda", "src")
-    return f"commit {commit}" + (" (with uncommitted changes in lambda/ or src/)" if dirty else "")
+    return f"commit {commit}" + (" (with uncommitted changes in lambda/ or constructs/)" if dirty else "")
 
 
 def run(

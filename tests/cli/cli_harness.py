@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
-from securityhub_reconciler.aws import Budget, Clients
-from securityhub_reconciler.kinds import KINDS
-
-from cdk_securityhub_org.declarations import DeclaredResource
-from cdk_securityhub_org.emulator import Emulator, World
+from cdk_securityhub_org.cli.declared_from_assembly import DeclaredResource
+from cdk_securityhub_org.handler.engine.aws import Budget, Clients
+from cdk_securityhub_org.handler.registry import KINDS
+from cdk_securityhub_org.testing.emulator import Emulator, World
 
 CONFIG = Path(__file__).resolve().parent / "plan.yaml"
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -30,7 +29,7 @@ class Deployed:
     def deploy(self) -> None:
         """Converge every declared resource, as a deploy would (the same engine pass)."""
         for resource in self.declared:
-            kind = KINDS[resource.resource_type]
+            kind = KINDS[resource.resource_type].load()
             spec = kind.parse(resource.properties)
             account = resource.properties["ExpectedAccount"]
             session = boto3.session.Session(

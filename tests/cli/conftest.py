@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from cdk_securityhub_org.cli.declared_from_assembly import DeclaredResource
+from cdk_securityhub_org.cli.declared_from_constructs import from_config
+from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig, World
 from cli_harness import ADMINISTRATOR, CONFIG, MANAGEMENT, PARTNER, Deployed
-
-from cdk_securityhub_org.declarations import DeclaredResource
-from cdk_securityhub_org.declared_constructs import from_config
-from cdk_securityhub_org.emulator import Emulator, FaultConfig, World
 
 
 @pytest.fixture(scope="session")

@@ -13,10 +13,10 @@ import subprocess
 import sys
 import time
 
-from cli_harness import ADMINISTRATOR, CONFIG, GOLDEN, MANAGEMENT, PARTNER
-
 from cdk_securityhub_org import cli
-from cdk_securityhub_org.drift_report import EXIT_DRIFT, EXIT_ERROR, EXIT_NO_DRIFT
+from cdk_securityhub_org.cli.plan import Progress
+from cdk_securityhub_org.cli.report import EXIT_DRIFT, EXIT_ERROR, EXIT_NO_DRIFT
+from cli_harness import ADMINISTRATOR, CONFIG, GOLDEN, MANAGEMENT, PARTNER
 
 
 def seed_drift(organization) -> None:
@@ -114,7 +114,7 @@ class Terminal(io.StringIO):
 
 def test_progress_shows_on_a_terminal_once_the_run_is_long_and_clears_its_line():
     terminal = Terminal()
-    with cli.Progress(terminal, total_regions=4, delay=0.0, interval=0.01) as progress:
+    with Progress(terminal, total_regions=4, delay=0.0, interval=0.01) as progress:
         progress.start("SecurityHub/Administrator/Members")
         progress.planned(type("Plan", (), {"region": "us-east-1"})())
         time.sleep(0.05)
@@ -122,7 +122,7 @@ def test_progress_shows_on_a_terminal_once_the_run_is_long_and_clears_its_line()
     assert "planning SecurityHub/Administrator/Members: 1/4 resource-Regions read" in shown
     assert shown.endswith("\r\033[K")
     quiet = io.StringIO()  # not a terminal
-    with cli.Progress(quiet, total_regions=4, delay=0.0, interval=0.01):
+    with Progress(quiet, total_regions=4, delay=0.0, interval=0.01):
         time.sleep(0.03)
     assert quiet.getvalue() == ""
 

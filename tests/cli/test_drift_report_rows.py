@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import boto3
-from securityhub_reconciler import members
-from securityhub_reconciler.aws import Clients
-from securityhub_reconciler.desired import MemberListDocument, MembersSpec, OrganizationSelector, Scope
-
-from cdk_securityhub_org.drift_report import ResourceDrift
-from cdk_securityhub_org.emulator import Emulator, FaultConfig, World
+from cdk_securityhub_org.cli.report import ResourceDrift
+from cdk_securityhub_org.handler.engine.aws import Clients
+from cdk_securityhub_org.handler.engine.declaration import Scope
+from cdk_securityhub_org.handler.kinds.members import kind as members
+from cdk_securityhub_org.handler.kinds.members.spec import MemberListDocument, MembersSpec, OrganizationSelector
+from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig, World
 
 MANAGEMENT = "000000000001"
 REGIONS = ("us-east-1", "eu-west-1")

@@ -12,15 +12,8 @@ from pathlib import Path
 import aws_cdk as cdk
 import pytest
 from cdk_nag import AwsSolutionsChecks
+from cdk_securityhub_org import DelegatedAdmin, InvitationAccepter, MemberList, Members, OrganizationConfiguration
 from securityhub_templates import SynthesizedStack, stack_templates
-
-from cdk_securityhub_org import (
-    DelegatedAdmin,
-    InvitationAccepter,
-    MemberList,
-    Members,
-    OrganizationConfiguration,
-)
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGEMENT, ADMINISTRATOR, INVITED = "111111111111", "222222222222", "333333333333"

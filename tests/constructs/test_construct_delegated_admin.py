@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk.assertions import Template
-from securityhub_reconciler import permissions
-from securityhub_reconciler.desired import parse_delegated_admin
+from cdk_securityhub_org.handler import registry
+from cdk_securityhub_org.handler.kinds.delegated_admin import permissions
+from cdk_securityhub_org.handler.kinds.delegated_admin.spec import parse_delegated_admin
 from securityhub_templates import as_list, delivered_properties, expect_reconciler, rendered
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubDelegatedAdmin"
-IS_COMPLETE = "securityhub_reconciler.delegated_admin.is_complete"
-ON_EVENT = "securityhub_reconciler.delegated_admin.on_event"
+IS_COMPLETE = registry.DELEGATED_ADMIN.handler(registry.IS_COMPLETE)
+ON_EVENT = registry.DELEGATED_ADMIN.handler(registry.ON_EVENT)
 
 
 def test_default_declaration_retains_the_designation(sample_app):
@@ -59,7 +60,7 @@ def test_on_event_may_only_write_its_logs(sample_app):
 def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sample_app, variants):
     for stack in (sample_app.management, variants.stacks["Management"]):
         spec = parse_delegated_admin(delivered_properties(stack.custom_resource(TYPE)))
-        assert stack.handler_actions(IS_COMPLETE) == permissions.delegated_admin_actions(spec)
+        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec)
     assert "securityhub:DisableOrganizationAdminAccount" in variants.stacks["Management"].handler_actions(IS_COMPLETE)
     assert "securityhub:DisableOrganizationAdminAccount" not in sample_app.management.handler_actions(IS_COMPLETE)
 

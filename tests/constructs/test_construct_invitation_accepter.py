@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk.assertions import Template
-from securityhub_reconciler import permissions
-from securityhub_reconciler.desired import parse_invitation_accepter
+from cdk_securityhub_org.handler import registry
+from cdk_securityhub_org.handler.kinds.invitation_accepter import permissions
+from cdk_securityhub_org.handler.kinds.invitation_accepter.spec import parse_invitation_accepter
 from securityhub_templates import delivered_properties, expect_reconciler, rendered
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubInvitationAccepter"
-IS_COMPLETE = "securityhub_reconciler.invitation_accepter.is_complete"
-ON_EVENT = "securityhub_reconciler.invitation_accepter.on_event"
+IS_COMPLETE = registry.INVITATION_ACCEPTER.handler(registry.IS_COMPLETE)
+ON_EVENT = registry.INVITATION_ACCEPTER.handler(registry.ON_EVENT)
 
 
 def test_properties_name_the_administrator_and_the_member_account(variants):
@@ -32,7 +33,7 @@ def test_properties_name_the_administrator_and_the_member_account(variants):
 def test_is_complete_gets_exactly_the_derived_actions_on_its_own_hubs(variants):
     stack = variants.stacks["Invited"]
     spec = parse_invitation_accepter(delivered_properties(stack.custom_resource(TYPE)))
-    assert stack.handler_actions(IS_COMPLETE) == permissions.invitation_accepter_actions(spec)
+    assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec)
     assert "securityhub:DisassociateFromAdministratorAccount" in stack.handler_actions(IS_COMPLETE)
     assert stack.handler_actions(ON_EVENT) == set()
     (on_hub,) = [s for s in stack.handler_statements(IS_COMPLETE) if s.get("Sid") == "OnOwnHub"]

@@ -7,18 +7,18 @@ import json
 
 import pytest
 from aws_cdk.assertions import Match, Template
-from securityhub_reconciler import permissions
-from securityhub_reconciler.desired import MemberListLocation, parse_member_list_document, parse_members
-from securityhub_templates import delivered_properties, expect_reconciler, rendered
-
+from cdk_securityhub_org.handler import registry
+from cdk_securityhub_org.handler.kinds.members import permissions
+from cdk_securityhub_org.handler.kinds.members.spec import MemberListLocation, parse_member_list_document, parse_members
 from cdk_securityhub_org.members import INLINE_MEMBER_LIST_MAX_BYTES
+from securityhub_templates import delivered_properties, expect_reconciler, rendered
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubMembers"
-IS_COMPLETE = "securityhub_reconciler.members.is_complete"
-ON_EVENT = "securityhub_reconciler.members.on_event"
+IS_COMPLETE = registry.MEMBERS.handler(registry.IS_COMPLETE)
+ON_EVENT = registry.MEMBERS.handler(registry.ON_EVENT)
 
 
 def test_sample_list_travels_inline_sorted_and_after_the_organization_configuration(sample_app):
@@ -82,7 +82,7 @@ def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sampl
     for stack, stored_document in cases:
         spec = parse_members(delivered_properties(stack.custom_resource(TYPE)))
         document = stored_document if isinstance(spec.member_list, MemberListLocation) else spec.member_list
-        assert stack.handler_actions(IS_COMPLETE) == permissions.members_actions(spec, document)
+        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec, document)
         assert stack.handler_actions(ON_EVENT) == set()
     large = variants.stacks["LargeMembers"].handler_actions(IS_COMPLETE)
     assert {"securityhub:DeleteMembers", "organizations:ListAccountsForParent", "s3:GetObject"} <= large

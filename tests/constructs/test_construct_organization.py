@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from securityhub_templates import stack_templates
-
 from cdk_securityhub_org import SecurityHubOrganization
+from securityhub_templates import stack_templates
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow

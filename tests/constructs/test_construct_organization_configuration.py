@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 from aws_cdk.assertions import Template
-from securityhub_reconciler import permissions
-from securityhub_reconciler.desired import parse_organization_configuration
+from cdk_securityhub_org.handler import registry
+from cdk_securityhub_org.handler.kinds.organization_configuration import permissions
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import parse_organization_configuration
 from securityhub_templates import as_list, delivered_properties, expect_reconciler, rendered
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubOrganizationConfiguration"
-IS_COMPLETE = "securityhub_reconciler.organization_configuration.is_complete"
-ON_EVENT = "securityhub_reconciler.organization_configuration.on_event"
+IS_COMPLETE = registry.ORGANIZATION_CONFIGURATION.handler(registry.IS_COMPLETE)
+ON_EVENT = registry.ORGANIZATION_CONFIGURATION.handler(registry.ON_EVENT)
 
 
 def test_sample_declares_local_configuration_with_an_aggregator_in_the_home_region(sample_app):
@@ -49,7 +50,7 @@ def test_central_configuration(variants):
 def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sample_app, variants):
     for stack in (sample_app.administrator, variants.stacks["Central"]):
         spec = parse_organization_configuration(delivered_properties(stack.custom_resource(TYPE)))
-        assert stack.handler_actions(IS_COMPLETE) == permissions.organization_configuration_actions(spec)
+        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec)
     assert "securityhub:DeleteFindingAggregator" in variants.stacks["Central"].handler_actions(IS_COMPLETE)
     assert "securityhub:DeleteFindingAggregator" not in sample_app.administrator.handler_actions(IS_COMPLETE)
     assert sample_app.administrator.handler_actions(ON_EVENT) == set()

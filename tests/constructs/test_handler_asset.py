@@ -8,8 +8,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
-
-from cdk_securityhub_org import _reconciler
+from cdk_securityhub_org import _provider
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
@@ -18,19 +17,19 @@ IGNORE_BYTE_CODE = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 def asset_key(package: Path, monkeypatch: pytest.MonkeyPatch, outdir: Path) -> str:
-    monkeypatch.setattr(_reconciler, "HANDLER_PACKAGE", package)
+    monkeypatch.setattr(_provider, "HANDLER_PACKAGE", package)
     stack = cdk.Stack(cdk.App(outdir=str(outdir)), "Stack")
-    return _reconciler.handler_code().bind(stack).s3_location.object_key
+    return _provider.handler_code().bind(stack).s3_location.object_key
 
 
 def copy_package(destination: Path) -> Path:
-    package = destination / _reconciler.HANDLER_PACKAGE.name
-    shutil.copytree(_reconciler.HANDLER_PACKAGE, package, ignore=IGNORE_BYTE_CODE)
+    package = destination / _provider.HANDLER_PACKAGE.name
+    shutil.copytree(_provider.HANDLER_PACKAGE, package, ignore=IGNORE_BYTE_CODE)
     return package
 
 
 def test_hash_is_the_same_wherever_the_package_is_and_with_byte_code_beside_it(tmp_path, monkeypatch):
-    installed = asset_key(_reconciler.HANDLER_PACKAGE, monkeypatch, tmp_path / "out-installed")
+    installed = asset_key(_provider.HANDLER_PACKAGE, monkeypatch, tmp_path / "out-installed")
     clean = asset_key(copy_package(tmp_path / "machine-a"), monkeypatch, tmp_path / "out-a")
     with_byte_code = copy_package(tmp_path / "machine-b")
     (with_byte_code / "__pycache__").mkdir()

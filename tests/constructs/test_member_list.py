@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from securityhub_reconciler.desired import MemberAccount, OrganizationSelector
-
 from cdk_securityhub_org import MemberList
+from cdk_securityhub_org.handler.kinds.members.spec import MemberAccount, OrganizationSelector
 
 
 def test_accounts_are_accepted_in_every_documented_form():

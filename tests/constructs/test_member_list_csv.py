@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from securityhub_reconciler.desired import MemberAccount
-
 from cdk_securityhub_org import MemberList, SecurityHubConfigurationError
+from cdk_securityhub_org.handler.kinds.members.spec import MemberAccount
 
 
 def read(tmp_path, content: bytes | str) -> MemberList:

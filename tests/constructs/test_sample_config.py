@@ -11,9 +11,9 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
-from securityhub_reconciler.desired import ConfigurationType, MemberAccount, OrganizationSelector, RegionLinkingMode
-
 from cdk_securityhub_org import SecurityHubConfigurationError, load_config
+from cdk_securityhub_org.handler.kinds.members.spec import MemberAccount, OrganizationSelector
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import ConfigurationType, RegionLinkingMode
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from cdk_securityhub_org.demo import emulated_organization
-from cdk_securityhub_org.emulator import Emulator, FaultConfig
-from cdk_securityhub_org.simulator import CloudFormationSimulator
+from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig
+from cdk_securityhub_org.testing.organization import emulated_organization
+from cdk_securityhub_org.testing.simulator import CloudFormationSimulator
 
 REPO = Path(__file__).resolve().parents[2]
 CONFIG = REPO / "examples" / "securityhub.yaml"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from securityhub_templates import mask_asset_hashes
+from cdk_securityhub_org.testing.snapshots import mask_asset_hashes
 from syrupy.extensions.json import JSONSnapshotExtension
 
 # Synthesizes CDK apps (shared per session) or runs the app.
@@ -25,9 +25,9 @@ def test_administrator_stack_template(sample_app, snapshot_json):
 
 def test_asset_folders_hold_the_handler_package_without_byte_code(sample_app):
     asset_folders = [path for path in sample_app.outdir.glob("asset.*") if path.is_dir()]
-    handler_folders = [path for path in asset_folders if (path / "securityhub_reconciler").is_dir()]
+    handler_folders = [path for path in asset_folders if (path / "cdk_securityhub_org" / "handler").is_dir()]
     assert len(handler_folders) == 1
-    assert (handler_folders[0] / "securityhub_reconciler" / "members.py").is_file()
+    assert (handler_folders[0] / "cdk_securityhub_org" / "handler" / "kinds" / "members" / "kind.py").is_file()
     byte_code = [
         p for folder in asset_folders for p in folder.rglob("*") if p.name == "__pycache__" or p.suffix == ".pyc"
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 import pytest
-
 from cdk_securityhub_org import (
     DelegatedAdmin,
     InvitationAccepter,

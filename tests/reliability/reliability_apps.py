@@ -15,11 +15,11 @@ from typing import Any, cast
 
 import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
-from constructs import Construct
+from cdk_securityhub_org import InvitationAccepter, MemberList, SecurityHubOrganization
+from cdk_securityhub_org._provider import Reconciler
 from reliability_org import INVITED, LAYOUT, MANAGEMENT, REGIONS, email_of
 
-from cdk_securityhub_org import InvitationAccepter, MemberList, SecurityHubOrganization
-from cdk_securityhub_org._reconciler import Reconciler
+from constructs import Construct
 
 STAGE = "Reliability"
 MANAGEMENT_STACK = f"{STAGE}/Management"

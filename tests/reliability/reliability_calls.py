@@ -21,11 +21,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cdk_securityhub_org.emulator import CallRecord, Emulator
-from cdk_securityhub_org.simulator import CloudFormationSimulator, Invocation, SimulatorState
-from cdk_securityhub_org.simulator.lambda_runtime import LambdaFunction, LambdaRuntime
+from cdk_securityhub_org.handler import registry
+from cdk_securityhub_org.testing.emulator import CallRecord, Emulator
+from cdk_securityhub_org.testing.simulator import CloudFormationSimulator, Invocation, SimulatorState
+from cdk_securityhub_org.testing.simulator.lambda_runtime import LambdaFunction, LambdaRuntime
 
-_HANDLER = re.compile(r"^securityhub_reconciler\.(?P<kind>\w+)\.(?P<entry>on_event|is_complete)$")
+_HANDLER = re.compile(rf"^{re.escape(registry.PACKAGE)}\.kinds\.(?P<kind>\w+)\.kind\.(?P<entry>on_event|is_complete)$")
 # The Lambda runtime writes the function's logs itself; the emulator has no CloudWatch Logs to call.
 RUNTIME_LOG_ACTIONS = frozenset({"logs:CreateLogStream", "logs:PutLogEvents"})
 

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cdk_securityhub_org.testing.emulator import CallRecord
 from reliability_calls import Window
-
-from cdk_securityhub_org.emulator import CallRecord
 
 UNAVAILABLE_CODES = frozenset({"UnrecognizedClientException", "InvalidClientTokenId", "AuthFailure"})
 

@@ -12,11 +12,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cdk_securityhub_org.testing.emulator import CallRecord, Emulator, FaultConfig, World
+from cdk_securityhub_org.testing.simulator import CloudFormationSimulator, DeployResult
 from reliability_calls import RecordingRuntime, Window, attribute, recording_simulator
 from reliability_org import MemberTable, member_table
-
-from cdk_securityhub_org.emulator import CallRecord, Emulator, FaultConfig, World
-from cdk_securityhub_org.simulator import CloudFormationSimulator, DeployResult
 
 
 @dataclass

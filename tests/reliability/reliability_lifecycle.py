@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cdk_securityhub_org.testing.emulator import FaultConfig, World, WorldSettings
 from reliability_apps import ADMINISTRATOR_STACK, INVITED_STACK, Declaration, Members
 from reliability_harness import Harness, Operation, harness
 from reliability_org import (
@@ -28,8 +29,6 @@ from reliability_org import (
     member_table,
     organization_settings,
 )
-
-from cdk_securityhub_org.emulator import FaultConfig, World, WorldSettings
 
 A, B = LAYOUT.admin, LAYOUT.successor
 OTHERS = LAYOUT.others()

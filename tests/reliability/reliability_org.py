@@ -14,8 +14,8 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from cdk_securityhub_org.emulator import World, WorldSettings
-from cdk_securityhub_org.emulator.world import Invitation, MemberRecord
+from cdk_securityhub_org.testing.emulator import World, WorldSettings
+from cdk_securityhub_org.testing.emulator.world import Invitation, MemberRecord
 
 SEED = 2024
 ORGANIZATION_SIZE = 120  # accounts in the organization, the management account included

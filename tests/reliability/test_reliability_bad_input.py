@@ -19,7 +19,6 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
-
 from cdk_securityhub_org import (
     DelegatedAdmin,
     InvitationAccepter,
@@ -30,8 +29,8 @@ from cdk_securityhub_org import (
     SecurityHubOrganization,
     load_config,
 )
-from cdk_securityhub_org.emulator import Emulator, World
-from cdk_securityhub_org.simulator import CloudFormationSimulator
+from cdk_securityhub_org.testing.emulator import Emulator, World
+from cdk_securityhub_org.testing.simulator import CloudFormationSimulator
 
 MANAGEMENT, ADMINISTRATOR, MEMBER = "111111111111", "222222222222", "333333333333"
 CSV_HEADER = "Account ID,Email\n"

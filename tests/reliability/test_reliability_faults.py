@@ -13,6 +13,9 @@ import time
 from dataclasses import dataclass
 
 import pytest
+from cdk_securityhub_org.testing.emulator import FaultConfig, World, WorldSettings
+from cdk_securityhub_org.testing.emulator.world import AdministratorLink
+from cdk_securityhub_org.testing.simulator import CustomResourceReport
 from reliability_apps import Declaration, Members, Tight
 from reliability_harness import Harness, Operation, harness
 from reliability_org import (
@@ -31,10 +34,6 @@ from reliability_org import (
     seed_partial_enrolment,
     unconverged,
 )
-
-from cdk_securityhub_org.emulator import FaultConfig, World, WorldSettings
-from cdk_securityhub_org.emulator.world import AdministratorLink
-from cdk_securityhub_org.simulator import CustomResourceReport
 
 ADMIN = LAYOUT.admin
 OTHERS = LAYOUT.others()

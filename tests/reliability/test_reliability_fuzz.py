@@ -2,7 +2,7 @@
 properties (handler side). Nothing but the documented validation error may come out, and what one side accepts the
 other accepts too.
 
-``tests/reconciler/test_desired.py`` already throws random dictionaries at three of the property parsers; here the
+``tests/handler/test_desired.py`` already throws random dictionaries at three of the property parsers; here the
 fourth parser, near-valid properties (valid ones with a few values mutated), valid declarations round-tripped
 through CloudFormation's strings, and CSV files.
 """
@@ -16,32 +16,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from securityhub_reconciler.desired import (
-    AutoEnableStandards,
-    ConfigurationType,
-    DeclarationError,
-    DelegatedAdminSpec,
-    InvitationAccepterSpec,
+from cdk_securityhub_org import MemberList, SecurityHubConfigurationError
+from cdk_securityhub_org._validation import as_cloudformation_delivers
+from cdk_securityhub_org.handler.engine.declaration import DeclarationError, OnRegionUnavailable, RemovalPolicy, Scope
+from cdk_securityhub_org.handler.kinds.delegated_admin.spec import DelegatedAdminSpec, parse_delegated_admin
+from cdk_securityhub_org.handler.kinds.invitation_accepter.spec import InvitationAccepterSpec, parse_invitation_accepter
+from cdk_securityhub_org.handler.kinds.members.spec import (
     MemberAccount,
     MemberListDocument,
     MembersSpec,
-    OnRegionUnavailable,
-    OrganizationConfigurationSpec,
     OrganizationSelector,
     PrunePolicy,
-    RemovalPolicy,
-    Scope,
-    parse_delegated_admin,
-    parse_invitation_accepter,
     parse_member_list_document,
     parse_members,
+)
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
+    AutoEnableStandards,
+    ConfigurationType,
+    OrganizationConfigurationSpec,
     parse_organization_configuration,
 )
-
-from cdk_securityhub_org import MemberList, SecurityHubConfigurationError
-from cdk_securityhub_org._validation import as_cloudformation_delivers
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

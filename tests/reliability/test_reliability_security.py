@@ -9,6 +9,8 @@ import re
 import time
 
 import pytest
+from cdk_securityhub_org.testing.emulator import FaultConfig, World
+from cdk_securityhub_org.testing.emulator.world import AdministratorLink, Invitation, MemberRecord
 from reliability_apps import ADMINISTRATOR_STACK, INVITED_STACK, MANAGEMENT_STACK, Declaration, Members, retarget
 from reliability_calls import handler_lines
 from reliability_harness import harness
@@ -24,9 +26,6 @@ from reliability_org import (
     email_of,
     seed_partial_enrolment,
 )
-
-from cdk_securityhub_org.emulator import FaultConfig, World
-from cdk_securityhub_org.emulator.world import AdministratorLink, Invitation, MemberRecord
 
 A = LAYOUT.admin
 I1 = INVITED[0]

@@ -1,0 +1,343 @@
+"""The YAML declaration of a ``SecurityHubOrganization`` (what the sample app reads), validated with errors that
+name the key path and the fix.
+
+Example (``examples/securityhub.yaml``)::
+
+    management_account_id: "000000000001"
+    administrator_account_id: "000000000002"
+    regions: [us-east-1, us-west-2, eu-west-1]
+    home_region: us-east-1
+    members:
+      organization: {exclude_accounts: ["000000000009"]}
+      csv: members.csv
+    drift_repair: rate(6 hours)     # between deploys (optional): an EventBridge schedule expression
+    enroll_new_accounts: true       # Organizations new-account events trigger a repair of the members
+    failure_alarm: true             # an alarm when a repair fails
+    dashboard: true                 # a CloudWatch dashboard of membership and drift per Region
+
+Numbers are read as the text written, so ``000000000001`` keeps its zeros and ``4.44456E+11`` is reported as the
+spreadsheet damage it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import yaml
+from aws_cdk import aws_events as events
+
+from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB
+from cdk_securityhub_org._validation import SecurityHubConfigurationError, memory_size_problem, region_value_problem
+from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable, account_id_problem
+from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
+    AutoEnableStandards,
+    ConfigurationType,
+    RegionLinkingMode,
+)
+from cdk_securityhub_org.member_list import MemberList
+
+DEFAULT_STAGE_NAME = "SecurityHub"
+
+
+class _TextNumbersLoader(yaml.SafeLoader):
+    """A safe loader that keeps numbers as the text written (YAML would read ``000000000001`` as 1), and refuses a
+    key given twice in one mapping (YAML would keep the last one silently, dropping a line of the declaration)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first_seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if key is None or key == "<<":
+                continue
+            if key in first_seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"the key {key!r} is given twice (first on line {first_seen[key]}); keep one",
+                    key_node.start_mark,
+                )
+            first_seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+_TextNumbersLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, pattern) for tag, pattern in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class SecurityHubConfig:
+    """A validated declaration: ``stage_name`` plus the props of ``SecurityHubOrganization``."""
+
+    management_account_id: str
+    administrator_account_id: str
+    regions: tuple[str, ...]
+    stage_name: str = DEFAULT_STAGE_NAME
+    deployment_region: str | None = None
+    home_region: str | None = None
+    linked_regions: tuple[str, ...] | None = None
+    region_linking_mode: RegionLinkingMode | None = None
+    configuration_type: ConfigurationType = ConfigurationType.LOCAL
+    auto_enable: bool = True
+    auto_enable_standards: AutoEnableStandards = AutoEnableStandards.DEFAULT
+    allow_replace: bool = False
+    removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN
+    on_region_unavailable: OnRegionUnavailable = OnRegionUnavailable.FAIL
+    member_list: MemberList | None = None
+    prune: PrunePolicy = PrunePolicy.NONE
+    invite_non_organization_accounts: bool = True
+    restore_disassociated: bool = True
+    members_reconciler_memory_size: int = DEFAULT_MEMORY_MB
+    drift_repair: events.Schedule | None = None
+    failure_alarm: bool = False
+    enroll_new_accounts: bool = False
+    dashboard: bool = False
+
+    def organization_props(self) -> dict[str, Any]:
+        """Keyword arguments for ``SecurityHubOrganization``."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "stage_name"}
+
+
+# ---------------------------------------------------------------------------------------------------- the schema
+
+Check = Callable[["_Reader", str, Any], Any]
+
+
+@dataclass
+class _Reader:
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, path: str, problem: str) -> None:
+        self.problems.append(f"{path}: {problem}")
+
+    def mapping(self, path: str, value: Any, schema: Mapping[str, Check], required: tuple[str, ...]) -> dict[str, Any]:
+        """The checked values of ``value``'s keys; unknown keys and missing required keys are problems."""
+        if not isinstance(value, Mapping):
+            self.add(
+                path or "the document", f"is {_shown(value)}; write a mapping of keys such as {sorted(schema)[:3]}"
+            )
+            return {}
+        checked: dict[str, Any] = {}
+        for key, item in value.items():
+            key_path = f"{path}.{key}" if path else str(key)
+            if key not in schema:
+                close = difflib.get_close_matches(str(key), list(schema), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else f"use one of {sorted(schema)}"
+                self.add(key_path, f"is not a known key; {hint}")
+                continue
+            checked[key] = schema[key](self, key_path, item)
+        for key in required:
+            if key not in value:
+                self.add(f"{path}.{key}" if path else key, f"is missing; add {_EXAMPLES[key]}")
+        return checked
+
+
+_EXAMPLES = {
+    "management_account_id": 'management_account_id: "111111111111" (the organization\'s management account)',
+    "administrator_account_id": 'administrator_account_id: "222222222222" (the delegated administrator)',
+    "regions": "regions: [us-east-1] (the Regions Security Hub runs in)",
+}
+
+
+def _shown(value: Any) -> str:
+    return "empty" if value is None else f"{value!r} ({type(value).__name__})"
+
+
+def _text(reader: _Reader, path: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        reader.add(path, f"is {_shown(value)}; write a non-empty text value")
+    return value
+
+
+def _flag(reader: _Reader, path: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        reader.add(path, f"is {_shown(value)}; write true or false")
+    return value
+
+
+def _memory_size(reader: _Reader, path: str, value: Any) -> int:
+    number = int(value) if isinstance(value, str) and value.isdigit() else value  # numbers arrive as text
+    if problem := memory_size_problem(number):
+        reader.add(path, problem)
+    return number
+
+
+def _account(reader: _Reader, path: str, value: Any) -> str:
+    if problem := account_id_problem(value):
+        reader.add(path, problem)
+    return value
+
+
+def _region(reader: _Reader, path: str, value: Any) -> str:
+    if problem := region_value_problem(value):
+        reader.add(path, problem)
+    return value
+
+
+def _regions(reader: _Reader, path: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list such as [us-east-1, eu-west-1]")
+        return ()
+    for index, item in enumerate(value):
+        _region(reader, f"{path}[{index}]", item)
+        if item in value[:index]:
+            reader.add(f"{path}[{index}]", f"Region {item!r} is listed twice; list each Region once")
+    return tuple(value)
+
+
+def _choice(enum: type[Enum]) -> Check:
+    def check(reader: _Reader, path: str, value: Any) -> Any:
+        allowed = [member.value for member in enum]
+        if value not in allowed:
+            close = difflib.get_close_matches(str(value), allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"use one of {allowed}"
+            reader.add(path, f"is {_shown(value)}; {hint}")
+            return None
+        return enum(value)
+
+    return check
+
+
+def _removal_policy(reader: _Reader, path: str, value: Any) -> cdk.RemovalPolicy:
+    if value not in ("RETAIN", "DESTROY"):
+        reader.add(path, f"is {_shown(value)}; use RETAIN or DESTROY")
+        return cdk.RemovalPolicy.RETAIN
+    return cdk.RemovalPolicy[value]
+
+
+def _strings(reader: _Reader, path: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list")
+        return []
+    return value
+
+
+# EventBridge schedule expressions: rate(1 hour) (singular for 1), rate(6 hours), cron(0 6 * * ? *) (six fields).
+_SCHEDULE = re.compile(
+    r"^(rate\(1 (minute|hour|day)\)|rate\((?!1 )[1-9]\d* (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$"
+)
+
+
+def _schedule(reader: _Reader, path: str, value: Any) -> events.Schedule | None:
+    if not isinstance(value, str) or not _SCHEDULE.match(value):
+        reader.add(
+            path,
+            f"is {_shown(value)}; write an EventBridge schedule expression such as 'rate(6 hours)' or"
+            " 'cron(0 6 * * ? *)'",
+        )
+        return None
+    return events.Schedule.expression(value)
+
+
+_ORGANIZATION_SCHEMA: dict[str, Check] = {
+    "organizational_units": _strings,
+    "exclude_accounts": _strings,
+    "exclude_organizational_units": _strings,
+}
+
+
+def _accounts(reader: _Reader, path: str, value: Any) -> list[Any]:
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list of {{account_id: ..., email: ...}}")
+        return []
+    return value
+
+
+def _csv_files(reader: _Reader, path: str, value: Any) -> list[str]:
+    files = [value] if isinstance(value, str) else value
+    if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+        reader.add(path, f"is {_shown(value)}; write a CSV path (relative to this file) or a list of them")
+        return []
+    return files
+
+
+_MEMBERS_SCHEMA: dict[str, Check] = {
+    "accounts": _accounts,
+    "csv": _csv_files,
+    "organization": lambda reader, path, value: reader.mapping(path, value or {}, _ORGANIZATION_SCHEMA, ()),
+    "prune": _choice(PrunePolicy),
+    "invite_non_organization_accounts": _flag,
+    "restore_disassociated": _flag,
+    "reconciler_memory_size": _memory_size,
+}
+
+_TOP_SCHEMA: dict[str, Check] = {
+    "stage_name": _text,
+    "management_account_id": _account,
+    "administrator_account_id": _account,
+    "regions": _regions,
+    "deployment_region": _region,
+    "home_region": _region,
+    "linked_regions": _regions,
+    "region_linking_mode": _choice(RegionLinkingMode),
+    "configuration_type": _choice(ConfigurationType),
+    "auto_enable": _flag,
+    "auto_enable_standards": _choice(AutoEnableStandards),
+    "allow_replace": _flag,
+    "removal_policy": _removal_policy,
+    "on_region_unavailable": _choice(OnRegionUnavailable),
+    "members": lambda reader, path, value: reader.mapping(path, value, _MEMBERS_SCHEMA, ()),
+    "drift_repair": _schedule,
+    "failure_alarm": _flag,
+    "enroll_new_accounts": _flag,
+    "dashboard": _flag,
+}
+
+
+def load_config(path: str | Path) -> SecurityHubConfig:
+    """Read and validate the YAML declaration at ``path``; raise one ``SecurityHubConfigurationError`` listing
+    every problem, each with its key path (``members.accounts[2].account_id``) and the fix."""
+    path = Path(path)
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_TextNumbersLoader)
+    except OSError as error:
+        raise SecurityHubConfigurationError(
+            {str(path): [f"cannot be read ({error.strerror}); check the path"]}
+        ) from error
+    except yaml.YAMLError as error:
+        where = getattr(error, "problem_mark", None)
+        at = f"line {where.line + 1}, column {where.column + 1}: " if where else ""
+        raise SecurityHubConfigurationError(
+            {str(path): [f"{at}not valid YAML ({getattr(error, 'problem', error)}); fix the syntax there"]}
+        ) from error
+    reader = _Reader()
+    values = reader.mapping("", document, _TOP_SCHEMA, ("management_account_id", "administrator_account_id", "regions"))
+    members = values.pop("members", None)
+    if members is not None:
+        values.update(_member_props(reader, members, path.parent))
+    if reader.problems:
+        raise SecurityHubConfigurationError({str(path): reader.problems})
+    return SecurityHubConfig(**values)
+
+
+def _member_props(reader: _Reader, members: dict[str, Any], base: Path) -> dict[str, Any]:
+    """The ``members`` section as ``SecurityHubOrganization`` props. CSV problems already name the file and line;
+    the others get their key path under ``members``."""
+    keyed: list[MemberList] = []
+    if "organization" in members:
+        keyed.append(MemberList.from_organization(**members["organization"]))
+    if "accounts" in members:
+        keyed.append(MemberList.from_accounts(members["accounts"]))
+    from_files = [MemberList.from_csv(base / csv_path) for csv_path in members.get("csv", ())]
+    reported = [problem for member_list in keyed for problem in member_list.problems]
+    reader.problems.extend(f"members.{problem}" for problem in reported)
+    reported.extend(problem for member_list in from_files for problem in member_list.problems)
+    reader.problems.extend(problem for member_list in from_files for problem in member_list.problems)
+    member_list = MemberList.union(*keyed, *from_files)
+    reader.problems.extend(f"members: {problem}" for problem in member_list.problems if problem not in reported)
+    props = {key: value for key, value in members.items() if key not in ("organization", "csv", "accounts")}
+    if "reconciler_memory_size" in props:
+        props["members_reconciler_memory_size"] = props.pop("reconciler_memory_size")
+    return {**props, "member_list": member_list if keyed or from_files else None}

@@ -1,0 +1,1 @@
+"""One folder per custom-resource kind; ``registry`` names them all."""

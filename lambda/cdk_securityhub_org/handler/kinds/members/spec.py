@@ -1,0 +1,206 @@
+"""The declaration of the member list, in the administrator account: its spec, and both directions of its properties."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from ...engine.declaration import (
+    DeclarationError,
+    PropertyReader,
+    Scope,
+    account_id_problem,
+    email_problem,
+    finish,
+    organizational_unit_problem,
+    parse_scope,
+)
+
+
+class PrunePolicy(StrEnum):
+    """What happens to members that the declaration does not list.
+
+    NONE leaves them alone. DISASSOCIATE disassociates them. DELETE_INVITED also deletes the member records of
+    invited (non-organization) accounts; organization accounts cannot be deleted, only disassociated.
+    """
+
+    NONE = "NONE"
+    DISASSOCIATE = "DISASSOCIATE"
+    DELETE_INVITED = "DELETE_INVITED"
+
+
+@dataclass(frozen=True)
+class MemberAccount:
+    account_id: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganizationSelector:
+    """Accounts drawn from the organization: all of it (``organizational_units`` is None) or some OUs, nested
+    OUs included, minus exclusions. Only ACTIVE accounts are selected."""
+
+    organizational_units: tuple[str, ...] | None = None
+    exclude_accounts: tuple[str, ...] = ()
+    exclude_organizational_units: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {}
+        if self.organizational_units is not None:
+            document["OrganizationalUnits"] = list(self.organizational_units)
+        if self.exclude_accounts:
+            document["ExcludeAccounts"] = list(self.exclude_accounts)
+        if self.exclude_organizational_units:
+            document["ExcludeOrganizationalUnits"] = list(self.exclude_organizational_units)
+        return document
+
+
+@dataclass(frozen=True)
+class MemberListDocument:
+    """A declared member list: explicit accounts plus organization selectors (their union)."""
+
+    accounts: tuple[MemberAccount, ...] = ()
+    selectors: tuple[OrganizationSelector, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        document: dict[str, Any] = {
+            "Accounts": [{"AccountId": a.account_id, **({"Email": a.email} if a.email else {})} for a in self.accounts]
+        }
+        if self.selectors:
+            document["OrganizationSelectors"] = [s.to_json() for s in self.selectors]
+        return document
+
+    def dumps(self) -> str:
+        """Canonical JSON text: the S3 asset's content, so equal lists hash equally."""
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class MemberListLocation:
+    """Where a member list too large to travel inline lives: an S3 file asset, with its content hash."""
+
+    bucket: str
+    key: str
+    sha256: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"Bucket": self.bucket, "Key": self.key, "Sha256": self.sha256}
+
+
+@dataclass(frozen=True)
+class MembersSpec:
+    scope: Scope
+    member_list: MemberListDocument | MemberListLocation
+    prune: PrunePolicy = PrunePolicy.NONE
+    invite_non_organization_accounts: bool = True
+    restore_disassociated: bool = True
+
+    def to_properties(self) -> dict[str, Any]:
+        properties: dict[str, Any] = {
+            **self.scope.to_properties(),
+            "Prune": self.prune.value,
+            "InviteNonOrganizationAccounts": self.invite_non_organization_accounts,
+            "RestoreDisassociated": self.restore_disassociated,
+        }
+        if isinstance(self.member_list, MemberListLocation):
+            properties["MemberListLocation"] = self.member_list.to_json()
+        else:
+            properties["MemberList"] = self.member_list.to_json()
+        return properties
+
+
+def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberListDocument:
+    if not isinstance(value, Mapping):
+        problems.append(f"{where} must be an object with Accounts and OrganizationSelectors")
+        return MemberListDocument()
+    accounts: dict[str, MemberAccount] = {}
+    for index, entry in enumerate(_list_at(value, "Accounts", problems, where)):
+        if not isinstance(entry, Mapping):
+            problems.append(f"{where}.Accounts[{index}] must be an object with AccountId and Email")
+            continue
+        account_id, email = entry.get("AccountId"), entry.get("Email") or None
+        if email is not None and not isinstance(email, str):
+            problems.append(f"{where}.Accounts[{index}]: email {email!r} must be a string")
+            continue
+        problem = account_id_problem(account_id) or (email_problem(email) if email else None)
+        if problem or not isinstance(account_id, str):
+            problems.append(f"{where}.Accounts[{index}]: {problem}")
+            continue
+        previous = accounts.get(account_id)
+        if previous and previous.email != email:
+            problems.append(f"{where}: account {account_id} is listed twice with different emails; keep one entry")
+        accounts[account_id] = MemberAccount(account_id, email)
+    selectors = []
+    for index, entry in enumerate(_list_at(value, "OrganizationSelectors", problems, where)):
+        reader = PropertyReader(entry if isinstance(entry, Mapping) else {})
+        ous = entry.get("OrganizationalUnits") if isinstance(entry, Mapping) else None
+        selectors.append(
+            OrganizationSelector(
+                organizational_units=(
+                    reader.strings("OrganizationalUnits", organizational_unit_problem) if ous is not None else None
+                ),
+                exclude_accounts=reader.strings("ExcludeAccounts", account_id_problem),
+                exclude_organizational_units=reader.strings("ExcludeOrganizationalUnits", organizational_unit_problem),
+            )
+        )
+        problems.extend(f"{where}.OrganizationSelectors[{index}]: {p}" for p in reader.problems)
+    return MemberListDocument(accounts=tuple(accounts.values()), selectors=tuple(selectors))
+
+
+def _list_at(value: Mapping[str, Any], key: str, problems: list[str], where: str) -> list[Any]:
+    items = value.get(key)
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        problems.append(f"{where}.{key} must be a list, got {items!r}")
+        return []
+    return items
+
+
+def parse_member_list_document(text: str | bytes, where: str = "member list") -> MemberListDocument:
+    """Parse the member-list document fetched from S3; raise DeclarationError on any problem."""
+    problems: list[str] = []
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise DeclarationError([f"{where} is not JSON: {error}"]) from error
+    document = _parse_member_list(value, problems, where)
+    if problems:
+        raise DeclarationError(problems)
+    return document
+
+
+def parse_members(properties: Mapping[str, Any]) -> MembersSpec:
+    reader = PropertyReader(properties)
+    scope = parse_scope(reader)
+    inline, location = properties.get("MemberList"), properties.get("MemberListLocation")
+    member_list: MemberListDocument | MemberListLocation
+    if (inline is None) == (location is None):
+        reader.problems.append("exactly one of MemberList and MemberListLocation is required")
+        member_list = MemberListDocument()
+    elif location is not None:
+        where = PropertyReader(location if isinstance(location, Mapping) else {})
+        member_list = MemberListLocation(
+            bucket=where.text("Bucket"), key=where.text("Key"), sha256=where.text("Sha256")
+        )
+        reader.problems.extend(f"MemberListLocation: {p}" for p in where.problems)
+    else:
+        member_list = _parse_member_list(inline, reader.problems, "MemberList")
+    spec = MembersSpec(
+        scope=scope,
+        member_list=member_list,
+        prune=reader.choice("Prune", PrunePolicy, PrunePolicy.NONE),
+        invite_non_organization_accounts=reader.flag("InviteNonOrganizationAccounts", True),
+        restore_disassociated=reader.flag("RestoreDisassociated", True),
+    )
+    if isinstance(member_list, MemberListDocument) and any(
+        a.account_id == scope.expected_account for a in member_list.accounts
+    ):
+        reader.problems.append(
+            f"the administrator account {scope.expected_account} is in its own member list; remove it"
+        )
+    finish(reader, "Custom::SecurityHubMembers")
+    return spec
