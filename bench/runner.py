@@ -141,7 +141,7 @@ def source_state() -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if not commit:
         return "an unknown commit (not a git checkout)"
-    dirty = git("status", "--porcelain", "--", "lambda", "src")
+    dirty = git("status", "--porcelain", "--", "lambda", "constructs")
     return f"commit {commit}" + (" (with uncommitted changes in lambda/ or constructs/)" if dirty else "")
 
 
