@@ -106,9 +106,7 @@ def test_policies_only_by_the_delegated_admin_in_the_home_region_with_central_en
         client_elsewhere = aws("securityhub", account, region, retries=False)
         response = aws_error("AccessDeniedException", client_elsewhere.create_configuration_policy, **create)
         assert "Must be a Security Hub delegated administrator" in response["Error"]["Message"]
-    response = aws_error(
-        "AccessDeniedException", aws("securityhub", org.admin, LINKED).list_configuration_policies
-    )
+    response = aws_error("AccessDeniedException", aws("securityhub", org.admin, LINKED).list_configuration_policies)
     assert f"home Region {HOME}" in response["Error"]["Message"]
     assert client.create_configuration_policy(**create)["Name"] == "baseline"
 
@@ -118,7 +116,9 @@ def test_policies_only_by_the_delegated_admin_in_the_home_region_with_central_en
 
 def test_an_enabling_policy_needs_standards_and_exactly_one_control_list(admin, aws_error):
     missing = {"SecurityHub": {"ServiceEnabled": True}}
-    response = aws_error("InvalidInputException", admin.create_configuration_policy, Name="p", ConfigurationPolicy=missing)
+    response = aws_error(
+        "InvalidInputException", admin.create_configuration_policy, Name="p", ConfigurationPolicy=missing
+    )
     assert response["Error"]["Message"] == (
         "Enabled standards and security control configurations must be configured when Security Hub is enabled"
     )
@@ -127,11 +127,16 @@ def test_an_enabling_policy_needs_standards_and_exactly_one_control_list(admin, 
     assert "exactly one of" in response["Error"]["Message"]
     other_region = FSBP.replace(HOME, LINKED)
     response = aws_error(
-        "InvalidInputException", admin.create_configuration_policy, Name="p", ConfigurationPolicy=enabling([other_region])
+        "InvalidInputException",
+        admin.create_configuration_policy,
+        Name="p",
+        ConfigurationPolicy=enabling([other_region]),
     )
     assert other_region in response["Error"]["Message"] and FSBP in response["Error"]["Message"]
     unknown = enabling(DisabledSecurityControlIdentifiers=["Nope.1"])
-    response = aws_error("InvalidInputException", admin.create_configuration_policy, Name="p", ConfigurationPolicy=unknown)
+    response = aws_error(
+        "InvalidInputException", admin.create_configuration_policy, Name="p", ConfigurationPolicy=unknown
+    )
     assert "Nope.1" in response["Error"]["Message"]
     disabling_with_standards = {"SecurityHub": {"ServiceEnabled": False, "EnabledStandardIdentifiers": [FSBP]}}
     aws_error(
@@ -147,7 +152,10 @@ def test_policy_names_are_unique_and_limited_to_the_documented_characters(admin,
     first = admin.create_configuration_policy(Name="prod-baseline", ConfigurationPolicy=enabling())
     admin.create_configuration_policy(Name="sandbox", ConfigurationPolicy=DISABLING)
     response = aws_error(
-        "ResourceConflictException", admin.create_configuration_policy, Name="prod-baseline", ConfigurationPolicy=DISABLING
+        "ResourceConflictException",
+        admin.create_configuration_policy,
+        Name="prod-baseline",
+        ConfigurationPolicy=DISABLING,
     )
     assert "prod-baseline" in response["Error"]["Message"]
     aws_error("ResourceConflictException", admin.update_configuration_policy, Identifier=first["Id"], Name="sandbox")
@@ -161,7 +169,9 @@ def test_the_number_of_policies_is_limited_by_the_quota(emu: Emulator, admin, aw
     emu.world.settings.configuration_policy_quota = 2
     admin.create_configuration_policy(Name="one", ConfigurationPolicy=DISABLING)
     admin.create_configuration_policy(Name="two", ConfigurationPolicy=DISABLING)
-    response = aws_error("LimitExceededException", admin.create_configuration_policy, Name="three", ConfigurationPolicy=DISABLING)
+    response = aws_error(
+        "LimitExceededException", admin.create_configuration_policy, Name="three", ConfigurationPolicy=DISABLING
+    )
     assert "2 configuration policies" in response["Error"]["Message"]
 
 
@@ -196,7 +206,11 @@ def test_policy_create_get_update_list_delete(admin, aws_error):
 
 
 def test_accounts_and_ous_are_self_managed_until_something_is_associated(emu: Emulator, org, admin):
-    for target in ({"RootId": emu.world.root_id}, {"OrganizationalUnitId": ou(emu, "Sandbox")}, {"AccountId": org.members[3]}):
+    for target in (
+        {"RootId": emu.world.root_id},
+        {"OrganizationalUnitId": ou(emu, "Sandbox")},
+        {"AccountId": org.members[3]},
+    ):
         found = association(admin, **target)
         assert (found["ConfigurationPolicyId"], found["AssociationType"], found["AssociationStatus"]) == (
             "SELF_MANAGED_SECURITY_HUB",
@@ -421,9 +435,7 @@ def test_an_account_joining_a_governed_ou_gets_its_policy(emu: Emulator, org, aw
 # ------------------------------------------------------------------ the administrator and stopping CENTRAL
 
 
-def test_the_administrator_cannot_be_changed_or_removed_through_security_hub_while_central(
-    org, aws, aws_error, admin
-):
+def test_the_administrator_cannot_be_changed_or_removed_through_security_hub_while_central(org, aws, aws_error, admin):
     for region in (HOME, LINKED, UNLINKED):
         management = aws("securityhub", org.management, region)
         response = aws_error(
@@ -454,9 +466,7 @@ def test_central_to_local_is_refused_while_associations_or_policies_exist(org, a
     assert admin.describe_organization_configuration()["OrganizationConfiguration"]["ConfigurationType"] == "LOCAL"
 
 
-def test_removing_the_administrator_through_organizations_ends_central_configuration(
-    emu: Emulator, org, aws, admin
-):
+def test_removing_the_administrator_through_organizations_ends_central_configuration(emu: Emulator, org, aws, admin):
     policy = admin.create_configuration_policy(Name="baseline", ConfigurationPolicy=enabling())["Id"]
     associate(admin, policy, AccountId=org.members[3])
     association(admin, AccountId=org.members[3])
