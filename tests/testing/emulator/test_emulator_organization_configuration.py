@@ -146,6 +146,20 @@ def test_central_blocks_admin_removal_disassociation_and_aggregator_deletion(
             AdminAccountId=org.admin,
         )
         assert "central configuration" in response["Error"]["Message"]
+    # Self-managed by default under the API: a policy that enables Security Hub makes the member centrally managed.
+    policy = central_ready.create_configuration_policy(
+        Name="baseline",
+        ConfigurationPolicy={
+            "SecurityHub": {
+                "ServiceEnabled": True,
+                "EnabledStandardIdentifiers": [],
+                "SecurityControlsConfiguration": {"DisabledSecurityControlIdentifiers": []},
+            }
+        },
+    )
+    central_ready.start_configuration_policy_association(
+        ConfigurationPolicyIdentifier=policy["Id"], Target={"AccountId": org.members[0]}
+    )
     response = aws_error("InvalidInputException", central_ready.disassociate_members, AccountIds=[org.members[0]])
     assert "self-managed" in response["Error"]["Message"]
     # Invited (non-organization) members can still be disassociated.

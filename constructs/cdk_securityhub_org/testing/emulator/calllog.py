@@ -7,11 +7,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-_READ_PREFIXES = ("List", "Get", "Describe", "Head")
+_READ_PREFIXES = ("List", "Get", "Describe", "Head", "BatchGet")
 
 
 def is_write(operation: str) -> bool:
-    """Anything that is not a List*/Get*/Describe* (or S3 Head*) operation may change state."""
+    """Anything that is not a List*/Get*/Describe*/BatchGet* (or S3 Head*) operation may change state."""
     return not operation.startswith(_READ_PREFIXES)
 
 

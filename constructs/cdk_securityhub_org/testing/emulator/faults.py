@@ -47,6 +47,13 @@ class FaultConfig:
         fail_operations: operation name -> how many of its next calls answer 500 (-1: all of them).
         deny_operations: operations answered with AccessDeniedException, as a missing IAM permission would be
             (no retry helps).
+        association_pending_reads: target ID (account, OU or root; ``"*"``: every target) -> how many reads
+            (GetConfigurationPolicyAssociation, BatchGet..., List...) see a configuration policy association
+            started while this is set still ``PENDING``, however long ago it started. A count set for the
+            target of the association covers every account it reaches.
+        association_failures: target ID -> ``AssociationStatusMessage``: an association started while this is
+            set ends ``FAILED`` with that message for that target (and, for an OU or the root, for every
+            account it reaches), and the policy does not change those accounts.
         only_operations: when set, the random faults (throttle_rate, error_rate, spikes) hit only these.
         only_regions: when set, the random faults hit only these Regions.
         seed: seed of the random generator.
@@ -63,6 +70,8 @@ class FaultConfig:
     consistency_delay_seconds: float = 0.0
     fail_operations: dict[str, int] = field(default_factory=dict)
     deny_operations: list[str] = field(default_factory=list)
+    association_pending_reads: dict[str, int] = field(default_factory=dict)
+    association_failures: dict[str, str] = field(default_factory=dict)
     only_operations: list[str] | None = None
     only_regions: list[str] | None = None
     seed: int = 0
@@ -75,6 +84,9 @@ class FaultConfig:
         for name in ("rate_scale", "latency_ms", "latency_spike_ms", "consistency_delay_seconds"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must not be negative")
+        negative = {k: v for k, v in self.association_pending_reads.items() if not isinstance(v, int) or v < 0}
+        if negative:
+            raise ValueError(f"association_pending_reads counts must be whole numbers >= 0, got {negative}")
         if self.rate_scale == 0:
             raise ValueError("rate_scale must be positive (use rate_limit=False to turn quotas off)")
 

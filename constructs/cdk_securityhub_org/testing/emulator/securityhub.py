@@ -17,9 +17,12 @@ from cdk_securityhub_org.testing.emulator.base import (
     max_results,
     offset_page,
 )
-from cdk_securityhub_org.testing.emulator.faults import RateQuota
-from cdk_securityhub_org.testing.emulator.protocol import iso8601
-from cdk_securityhub_org.testing.emulator.world import (
+
+from .central_configuration import CentralConfigurationOperations
+from .faults import RateQuota
+from .protocol import iso8601
+from .standards import StandardsOperations, refuse_if_centrally_managed
+from .world import (
     ADMIN_DISABLE_IN_PROGRESS,
     ALL_REGIONS,
     ASSOCIATED_STATUSES,
@@ -76,7 +79,8 @@ def _unprocessed(account_id: str, message: str) -> dict[str, str]:
 
 
 class SecurityHub(EmulatedService):
-    """The Security Hub operations the reconciler uses (others answer ``InvalidAction``)."""
+    """The Security Hub operations the reconciler uses (others answer ``InvalidAction``); central configuration
+    and standards operations come from ``central_configuration.py`` and ``standards.py``."""
 
     name = "securityhub"
 
@@ -110,6 +114,8 @@ class SecurityHub(EmulatedService):
             "DescribeHub": self.describe_hub,
             "DisableSecurityHub": self.disable_security_hub,
         }
+        self.operations.update(CentralConfigurationOperations(world).operations)
+        self.operations.update(StandardsOperations(world).operations)
 
     # ------------------------------------------------------------------ service hooks
 
@@ -187,6 +193,14 @@ class SecurityHub(EmulatedService):
             raise _invalid_input(f"Account {admin} is not a member of the organization")
         if account.status != "ACTIVE":
             raise _invalid_input(f"Account {admin} is {account.status} and cannot be the administrator")
+        owner = self.world.central_owner()
+        if owner is not None and owner.account_id != admin:
+            # Security Hub user guide, "Understanding central configuration": under central configuration the
+            # delegated administrator cannot be changed through the Security Hub console or API.
+            raise _invalid_input(
+                f"Account {owner.account_id} is the delegated administrator and central configuration is in "
+                f"effect; it cannot be changed through Security Hub. Stop central configuration first."
+            )
         current = self.world.current_admin(ctx.region)
         if current is not None and current.account_id != admin:
             raise _invalid_input(
@@ -295,6 +309,18 @@ class SecurityHub(EmulatedService):
             if central is None or not central.central_in_effect:
                 self.world.request_central_config(ctx.account, ctx.region, ctx.now)
             return {}
+        if central is not None:
+            # Security Hub user guide, "Stopping central configuration": every account and OU must first be
+            # disassociated from its configuration (policy or self-managed) and every policy deleted.
+            applied = sorted(self.world.policy_associations)
+            policies = sorted(p.name for p in self.world.configuration_policies.values())
+            if applied or policies:
+                raise _invalid_input(
+                    "Central configuration cannot be stopped while configurations are associated "
+                    f"({', '.join(applied) or 'none'}) or policies exist ({', '.join(policies) or 'none'}): "
+                    "disassociate every target and delete every policy first"
+                )
+            self.world.clear_central_configuration()
         hub = self._hub(ctx)
         previous = hub.org_config or OrganizationConfig()
         hub.org_config = OrganizationConfig(
@@ -530,8 +556,17 @@ class SecurityHub(EmulatedService):
         hub = self._subscribed_hub(ctx)
         account_ids = list(params.get("AccountIds") or [])
         if self.world.central_applies(ctx.account, ctx.region):
+            # Security Hub user guide, "Disassociating member accounts": a centrally managed member can be
+            # disassociated only once it is self-managed or governed by a policy that disables Security Hub.
             # The response has no UnprocessedAccounts field, so the whole call is refused.
-            managed = [a for a in account_ids if (r := hub.members.get(a)) is not None and r.organization]
+            managed = [
+                a
+                for a in account_ids
+                if (r := hub.members.get(a)) is not None
+                and r.organization
+                and (policy := self.world.governing_policy(a, ctx.region)) is not None
+                and policy.service_enabled
+            ]
             if managed:
                 raise _invalid_input(
                     f"Accounts {', '.join(managed)} are centrally managed by central configuration; designate "
@@ -660,7 +695,10 @@ class SecurityHub(EmulatedService):
             raise ServiceError(
                 "ResourceConflictException", f"Account {ctx.account} is already subscribed to Security Hub"
             )
+        refuse_if_centrally_managed(self.world, ctx)
         hub.enable(ctx.now)
+        if params.get("EnableDefaultStandards", True):
+            hub.enable_default_standards(ctx.now)
         return {}
 
     def describe_hub(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -690,6 +728,6 @@ class SecurityHub(EmulatedService):
             raise _invalid_input(
                 f"Account {ctx.account} has member accounts; disassociate them before you disable Security Hub"
             )
-        hub.enabled = False
-        hub.subscribed_at = None
+        refuse_if_centrally_managed(self.world, ctx)
+        hub.disable()
         return {}

@@ -2,7 +2,12 @@
 
 Every read or change of a ``World`` must hold ``world.lock`` (the HTTP server does so around each operation;
 the builder helpers take it themselves). Time-driven transitions (a pending central configuration, an
-administrator whose removal is in progress) are applied lazily by ``settle``, called before each operation.
+administrator whose removal is in progress, a configuration policy being applied) are applied lazily by
+``settle``, called before each operation.
+
+Central configuration (configuration policies, their associations with the root, OUs and accounts, and their
+effect on each governed account's hubs) is state of the whole organization, kept here; the operations are in
+``central_configuration.py``.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ import random
 import string
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from .catalog import DEFAULT_STANDARDS, SECURITY_CONTROLS, Standard, check_policy, standard_for_arn
 
 STANDARD_REGIONS = (
     "us-east-1",
@@ -66,6 +74,8 @@ INVITED_MEMBER_CAP = 1_000
 ASSOCIATED_STATUSES = frozenset({"Enabled", "Associated"})
 ADMIN_ENABLED = "ENABLED"
 ADMIN_DISABLE_IN_PROGRESS = "DISABLE_IN_PROGRESS"
+SELF_MANAGED = "SELF_MANAGED_SECURITY_HUB"
+"""The configuration identifier of self-managed behaviour (instead of a configuration policy's ID)."""
 
 
 @dataclass
@@ -80,12 +90,19 @@ class WorldSettings:
         central_config_seconds: how long a requested central configuration stays ``PENDING``.
         central_config_failure: test hook: when set, a central configuration ends ``FAILED`` with this
             ``StatusMessage`` instead of ``ENABLED``.
+        policy_association_seconds: how long a configuration policy association (and every account it
+            reaches) stays ``PENDING`` before it ends ``SUCCESS`` or ``FAILED``.
+        configuration_policy_quota: how many configuration policies the delegated administrator may have.
     """
 
     admin_sync_seconds: float = 0.0
     admin_disable_delay_seconds: float = 0.0
     central_config_seconds: float = 0.2
     central_config_failure: str | None = None
+    policy_association_seconds: float = 0.2
+    # The quota is published on the "AWS Security Hub endpoints and quotas" page; the stored copies of the
+    # documentation this emulator was built from do not show its figure, so 20 is the emulator's value.
+    configuration_policy_quota: int = 20
 
 
 @dataclass
@@ -244,7 +261,8 @@ class OrganizationConfig:
 
 @dataclass
 class Hub:
-    """Security Hub in one account and Region: the subscription and both sides of membership."""
+    """Security Hub in one account and Region: the subscription, its standards and disabled controls, and both
+    sides of membership. ``standards`` maps a standard's key (``catalog.STANDARDS``) to when it was enabled."""
 
     enabled: bool = False
     subscribed_at: float | None = None
@@ -252,11 +270,24 @@ class Hub:
     invitations: dict[str, Invitation] = field(default_factory=dict)
     administrator: AdministratorLink | None = None
     org_config: OrganizationConfig | None = None
+    standards: dict[str, float] = field(default_factory=dict)
+    disabled_controls: set[str] = field(default_factory=set)
 
     def enable(self, now: float) -> None:
         if not self.enabled:
             self.enabled = True
             self.subscribed_at = now
+
+    def enable_default_standards(self, now: float) -> None:
+        for key in DEFAULT_STANDARDS:
+            self.standards.setdefault(key, now)
+
+    def disable(self) -> None:
+        """Unsubscribe: the standards and control settings go with the subscription."""
+        self.enabled = False
+        self.subscribed_at = None
+        self.standards = {}
+        self.disabled_controls = set()
 
     @property
     def is_default(self) -> bool:
@@ -286,6 +317,70 @@ class FindingAggregator:
 
 
 @dataclass
+class ConfigurationPolicy:
+    """A central configuration policy of the delegated administrator (created in the home Region).
+
+    ``policy`` is the ``Policy`` union exactly as the API carries it: ``{"SecurityHub": {...}}``.
+    """
+
+    id: str
+    arn: str
+    name: str
+    description: str | None
+    policy: dict[str, Any]
+    created_at: float
+    updated_at: float
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """The ``SecurityHubPolicy`` member."""
+        settings: dict[str, Any] = self.policy["SecurityHub"]
+        return settings
+
+    @property
+    def service_enabled(self) -> bool:
+        return bool(self.settings.get("ServiceEnabled"))
+
+    def standards(self, home_region: str) -> list[Standard]:
+        """The enabled standards (their identifiers were checked against the home Region when stored)."""
+        found = (standard_for_arn(arn, home_region) for arn in self.settings.get("EnabledStandardIdentifiers", []))
+        return [s for s in found if s is not None]
+
+    def disabled_controls(self) -> set[str]:
+        """The controls the policy leaves disabled: with an enabled list every other control is disabled,
+        with a disabled list every other control is enabled (current and future ones alike)."""
+        controls = self.settings.get("SecurityControlsConfiguration") or {}
+        if "EnabledSecurityControlIdentifiers" in controls:
+            return set(SECURITY_CONTROLS) - set(controls["EnabledSecurityControlIdentifiers"])
+        return set(controls.get("DisabledSecurityControlIdentifiers", []))
+
+
+@dataclass
+class PolicyAssociation:
+    """A configuration (a policy's ID, or ``SELF_MANAGED``) directly applied to the root, an OU or an account."""
+
+    target_id: str
+    target_type: str
+    policy_id: str
+    applied_at: float
+
+
+@dataclass
+class PolicyRollout:
+    """Security Hub applying a target's configuration after a change: ``PENDING`` until ``ready_at`` has
+    passed and ``reads_left`` reads have seen it pending, then ``SUCCESS`` or ``FAILED`` (``failure``)."""
+
+    target_id: str
+    status: str
+    updated_at: float
+    ready_at: float
+    reads_left: int = 0
+    failure: str | None = None
+    message: str | None = None
+
+
+@dataclass
 class S3Object:
     body: bytes
     content_type: str
@@ -300,6 +395,14 @@ class Bucket:
     region: str
     created_at: float
     objects: dict[str, S3Object] = field(default_factory=dict)
+
+
+class PolicyNameTaken(ValueError):
+    """Another configuration policy has that name."""
+
+
+class PolicyQuotaReached(ValueError):
+    """The delegated administrator has as many configuration policies as the quota allows."""
 
 
 def _random_id(rng: random.Random, length: int) -> str:
@@ -344,6 +447,10 @@ class World:
         self.service_access: dict[str, float] = {}
         self.buckets: dict[str, Bucket] = {}
         self._pending_configs: set[tuple[str, str]] = set()
+        self.configuration_policies: dict[str, ConfigurationPolicy] = {}
+        self.policy_associations: dict[str, PolicyAssociation] = {}
+        self.policy_rollouts: dict[str, PolicyRollout] = {}
+        self._pending_rollouts: set[str] = set()
 
     # ------------------------------------------------------------------ building
 
@@ -428,6 +535,10 @@ class World:
                     config = hub.org_config if hub else None
                     if designation.status == ADMIN_ENABLED and config and config.auto_enable:
                         self.enroll_organization_member(designation.account_id, account_id, region, now)
+            # Security Hub user guide, "How configuration policies work": a policy associated with an OU (or
+            # the root) also covers the accounts that join it later.
+            if self.central_owner() is not None:
+                self.start_rollouts([account_id], account_id, now, {}, {})
             return account_id
 
     def add_standalone_account(
@@ -531,6 +642,240 @@ class World:
         """What DescribeOrganizationConfiguration reports: CENTRAL from the home Region, else the Region's own."""
         return self.central_config(admin, region) or self.hub(admin, region).org_config or OrganizationConfig()
 
+    # ------------------------------------------------------------------ central configuration: queries
+
+    def central_owner(self) -> FindingAggregator | None:
+        """The aggregator (home Region) of the delegated administrator whose central configuration is in
+        effect (requested or enabled), if any: policies act in its home Region and linked Regions."""
+        for aggregator in self.aggregators.values():
+            home = self.hubs.get((aggregator.account_id, aggregator.home_region))
+            if home and home.org_config and home.org_config.central_in_effect:
+                return aggregator
+        return None
+
+    def target_type(self, target_id: str) -> str | None:
+        """``ROOT``, ``ORGANIZATIONAL_UNIT`` or ``ACCOUNT`` for a target of the organization, else None."""
+        if target_id == self.root_id:
+            return "ROOT"
+        if target_id in self.organizational_units:
+            return "ORGANIZATIONAL_UNIT"
+        return "ACCOUNT" if self.in_organization(target_id) else None
+
+    def ancestry(self, target_id: str) -> list[str]:
+        """The target, its parent, and so on up to the root."""
+        chain = [target_id]
+        while chain[-1] != self.root_id:
+            last = chain[-1]
+            parent = self.organizational_units[last].parent_id if last in self.organizational_units else None
+            chain.append(parent or self.accounts[last].parent_id or self.root_id)
+        return chain
+
+    def governable_targets(self) -> list[str]:
+        """Every target a configuration can be associated with: the root, the OUs, the organization's accounts."""
+        return [
+            self.root_id,
+            *self.organizational_units,
+            *(a.id for a in self.accounts.values() if a.in_organization),
+        ]
+
+    def association_source(self, target_id: str) -> PolicyAssociation | None:
+        """The association a target follows: its own, else its nearest ancestor's (None: nothing applied above
+        it, so it is self-managed)."""
+        for node in self.ancestry(target_id):
+            association = self.policy_associations.get(node)
+            if association is not None:
+                return association
+        return None
+
+    def effective_configuration(self, target_id: str) -> str:
+        """The configuration in effect for a target: a policy's ID, or ``SELF_MANAGED``."""
+        # Security Hub user guide, "Choosing the management type of accounts and OUs": through the API every
+        # account and OU is self-managed until a configuration is associated with it or an ancestor.
+        source = self.association_source(target_id)
+        return source.policy_id if source else SELF_MANAGED
+
+    def effective_configurations(self) -> dict[str, str]:
+        """Each organization account's configuration in effect: a policy's name, or ``SELF_MANAGED`` (for demos)."""
+        with self.lock:
+            result = {}
+            for account in self.accounts.values():
+                if account.in_organization:
+                    config = self.effective_configuration(account.id)
+                    policy = self.configuration_policies.get(config)
+                    result[account.id] = policy.name if policy else SELF_MANAGED
+            return result
+
+    def governing_policy(self, account_id: str, region: str) -> ConfigurationPolicy | None:
+        """The policy that centrally manages the account in that Region (None: self-managed there)."""
+        owner = self.central_owner()
+        if owner is None or region not in self.governed_regions(owner) or not self.in_organization(account_id):
+            return None
+        return self.configuration_policies.get(self.effective_configuration(account_id))
+
+    # ------------------------------------------------------------------ central configuration: changes
+
+    def add_configuration_policy(
+        self, name: str, policy: dict[str, Any], *, description: str | None = None, now: float | None = None
+    ) -> ConfigurationPolicy:
+        """Store a configuration policy of the administrator whose central configuration is in effect.
+
+        Used by CreateConfigurationPolicy, and to seed policies out of band; raises ``ValueError`` naming
+        what is wrong (no central configuration, an incomplete policy), ``PolicyNameTaken`` or
+        ``PolicyQuotaReached``.
+        """
+        with self.lock:
+            owner = self.central_owner()
+            if owner is None:
+                raise ValueError("central configuration is not in effect: no policy can be stored")
+            self._check_policy_name_free(name, None)
+            check_policy(policy, owner.home_region)
+            quota = self.settings.configuration_policy_quota
+            if len(self.configuration_policies) >= quota:
+                raise PolicyQuotaReached(
+                    f"the delegated administrator already has {quota} configuration policies (the quota); "
+                    "delete one before you create another"
+                )
+            policy_id = str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+            arn = f"arn:aws:securityhub:{owner.home_region}:{owner.account_id}:configuration-policy/{policy_id}"
+            created = time.time() if now is None else now
+            stored = ConfigurationPolicy(policy_id, arn, name, description, policy, created, created)
+            self.configuration_policies[policy_id] = stored
+            return stored
+
+    def update_configuration_policy(
+        self,
+        policy_id: str,
+        now: float,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        policy: dict[str, Any] | None = None,
+    ) -> bool:
+        """Change a policy (a new ``policy`` replaces the whole configuration); True when its settings changed,
+        so that the targets it governs apply it again. Raises like ``add_configuration_policy``."""
+        stored = self.configuration_policies[policy_id]
+        owner = self.central_owner()
+        assert owner is not None
+        if name is not None:
+            self._check_policy_name_free(name, policy_id)
+        if policy is not None:
+            check_policy(policy, owner.home_region)
+        stored.name = name or stored.name
+        stored.description = description or stored.description
+        stored.updated_at = now
+        changed = policy is not None and policy != stored.policy
+        if policy is not None:
+            stored.policy = policy
+        return changed
+
+    def _check_policy_name_free(self, name: str, policy_id: str | None) -> None:
+        if any(p.name == name and p.id != policy_id for p in self.configuration_policies.values()):
+            raise PolicyNameTaken(f"a configuration policy named {name!r} already exists; choose another name")
+
+    def apply_association(
+        self,
+        target_id: str,
+        policy_id: str,
+        now: float,
+        pending_reads: Mapping[str, int],
+        failures: Mapping[str, str],
+    ) -> None:
+        """Associate a configuration directly with a target; the target and every descendant that now follows
+        it start PENDING. ``pending_reads`` and ``failures`` are the injected faults (``FaultConfig``)."""
+        target_type = self.target_type(target_id)
+        assert target_type is not None
+        self.policy_associations[target_id] = PolicyAssociation(target_id, target_type, policy_id, now)
+        self.start_rollouts(self._followers(target_id), target_id, now, pending_reads, failures)
+
+    def remove_association(
+        self, target_id: str, now: float, pending_reads: Mapping[str, int], failures: Mapping[str, str]
+    ) -> None:
+        """Disassociate a target's own configuration: it and its followers now inherit from the nearest ancestor."""
+        followers = self._followers(target_id)
+        del self.policy_associations[target_id]
+        self.start_rollouts(followers, target_id, now, pending_reads, failures)
+
+    def reapply_policy(
+        self, policy_id: str, now: float, pending_reads: Mapping[str, int], failures: Mapping[str, str]
+    ) -> None:
+        """After a policy changed, every target it governs applies it again."""
+        for association in list(self.policy_associations.values()):
+            if association.policy_id == policy_id:
+                followers = self._followers(association.target_id)
+                self.start_rollouts(followers, association.target_id, now, pending_reads, failures)
+
+    def _followers(self, target_id: str) -> list[str]:
+        """The target and the descendants whose configuration comes from the target's association."""
+        return [
+            t
+            for t in self.governable_targets()
+            if target_id in (chain := self.ancestry(t))
+            and not any(n in self.policy_associations for n in chain[: chain.index(target_id)])
+        ]
+
+    def start_rollouts(
+        self,
+        targets: Iterable[str],
+        origin: str,
+        now: float,
+        pending_reads: Mapping[str, int],
+        failures: Mapping[str, str],
+    ) -> None:
+        """Mark targets PENDING. A failure or pending-read count set for a target applies to it; one set for
+        ``origin`` (the target whose association changed) applies to every target reached through it."""
+        for target in targets:
+            reads = pending_reads.get(target, pending_reads.get(origin, pending_reads.get("*", 0)))
+            failure = failures.get(target, failures.get(origin))
+            ready_at = now + self.settings.policy_association_seconds
+            self.policy_rollouts[target] = PolicyRollout(target, "PENDING", now, ready_at, reads, failure)
+            self._pending_rollouts.add(target)
+
+    def observe_rollout(self, target_id: str) -> PolicyRollout | None:
+        """The target's rollout as a read reports it; a read of a PENDING rollout uses up one pending read."""
+        rollout = self.policy_rollouts.get(target_id)
+        if rollout is not None and rollout.status == "PENDING" and rollout.reads_left > 0:
+            reported = dataclasses.replace(rollout)
+            rollout.reads_left -= 1
+            return reported
+        return rollout
+
+    def apply_configuration(self, account_id: str, now: float) -> None:
+        """Make an account's hubs in the home and linked Regions what its policy says (nothing if self-managed).
+
+        Security Hub user guide, "Understanding central configuration": a policy enables or disables Security
+        Hub, enables the listed standards (disabling the others) and sets control statuses in the home Region
+        and every linked Region; an opt-in Region the account has not enabled is out of reach.
+        """
+        owner = self.central_owner()
+        policy = self.configuration_policies.get(self.effective_configuration(account_id))
+        if owner is None or policy is None:
+            return
+        admin = owner.account_id
+        for region in sorted(self.governed_regions(owner)):
+            if not self.region_enabled(account_id, region):
+                continue
+            hub = self.hub(account_id, region)
+            if not policy.service_enabled:
+                # The documentation is silent on a disabling policy that reaches the administrator; disabling
+                # its own hub would end central configuration, so the emulator leaves the administrator on.
+                if account_id != admin:
+                    hub.disable()
+                continue
+            hub.enable(now)
+            hub.standards = {s.key: hub.standards.get(s.key, now) for s in policy.standards(owner.home_region)}
+            hub.disabled_controls = policy.disabled_controls()
+            if account_id != admin and hub.administrator is None:
+                # Security Hub user guide, "Managing accounts with AWS Organizations": under central
+                # configuration the organization's accounts are members of the delegated administrator.
+                self.enroll_organization_member(admin, account_id, region, now)
+
+    def clear_central_configuration(self) -> None:
+        """Central configuration ended: policies and associations go; accounts keep their settings."""
+        self.configuration_policies.clear()
+        self.policy_associations.clear()
+        self.policy_rollouts.clear()
+        self._pending_rollouts.clear()
+
     # ------------------------------------------------------------------ state transitions
 
     def designate_admin(self, region: str, account_id: str, now: float) -> None:
@@ -558,6 +903,10 @@ class World:
                 if record.organization:
                     hub.members.remove(record.account_id)
                     self._drop_link(record.account_id, region, account_id)
+            if hub.org_config and hub.org_config.configuration_type == "CENTRAL":
+                # Security Hub user guide, "Stopping central configuration": removing the administrator through
+                # Organizations ends central configuration and deletes its policies and associations.
+                self.clear_central_configuration()
             hub.org_config = None
             self._pending_configs.discard((account_id, region))
         if not any(d.account_id == account_id for ds in self.admins.values() for d in ds):
@@ -619,6 +968,17 @@ class World:
                 config.status = "FAILED" if config.failure else "ENABLED"
                 config.status_message = config.failure
                 self._pending_configs.discard(key)
+        for target in list(self._pending_rollouts):
+            rollout = self.policy_rollouts.get(target)
+            if rollout is None or rollout.status != "PENDING":
+                self._pending_rollouts.discard(target)
+            elif rollout.ready_at <= now and rollout.reads_left == 0:
+                self._pending_rollouts.discard(target)
+                rollout.status = "FAILED" if rollout.failure else "SUCCESS"
+                rollout.message = rollout.failure
+                rollout.updated_at = now
+                if rollout.status == "SUCCESS" and self.target_type(rollout.target_id) == "ACCOUNT":
+                    self.apply_configuration(rollout.target_id, now)
 
     # ------------------------------------------------------------------ persistence
 
@@ -643,6 +1003,8 @@ class World:
                         "invitations": [dataclasses.asdict(i) for i in hub.invitations.values()],
                         "administrator": dataclasses.asdict(hub.administrator) if hub.administrator else None,
                         "organization_configuration": (dataclasses.asdict(hub.org_config) if hub.org_config else None),
+                        "standards": dict(hub.standards),
+                        "disabled_controls": sorted(hub.disabled_controls),
                     }
                 )
             return {
@@ -662,6 +1024,9 @@ class World:
                         region: [dataclasses.asdict(d) for d in ds] for region, ds in self.admins.items()
                     },
                     "finding_aggregators": [dataclasses.asdict(a) for a in self.aggregators.values()],
+                    "configuration_policies": [dataclasses.asdict(p) for p in self.configuration_policies.values()],
+                    "policy_associations": [dataclasses.asdict(a) for a in self.policy_associations.values()],
+                    "policy_rollouts": [dataclasses.asdict(r) for r in self.policy_rollouts.values()],
                 },
                 "organizations": {
                     "delegated_administrators": {k: dict(v) for k, v in self.delegated_admins.items()},
@@ -716,10 +1081,20 @@ class World:
                 hub.org_config = OrganizationConfig(**config) if config else None
                 if hub.org_config and hub.org_config.status == "PENDING":
                     self._pending_configs.add((h["account"], h["region"]))
+                # Dumps made before central configuration was emulated have no standards or controls.
+                hub.standards = dict(h.get("standards", {}))
+                hub.disabled_controls = set(h.get("disabled_controls", []))
             self.admins = {
                 region: [AdminDesignation(**d) for d in ds] for region, ds in securityhub["administrators"].items()
             }
             self.aggregators = {a["account_id"]: FindingAggregator(**a) for a in securityhub["finding_aggregators"]}
+            policies = [ConfigurationPolicy(**p) for p in securityhub.get("configuration_policies", [])]
+            self.configuration_policies = {p.id: p for p in policies}
+            associations = [PolicyAssociation(**a) for a in securityhub.get("policy_associations", [])]
+            self.policy_associations = {a.target_id: a for a in associations}
+            rollouts = [PolicyRollout(**r) for r in securityhub.get("policy_rollouts", [])]
+            self.policy_rollouts = {r.target_id: r for r in rollouts}
+            self._pending_rollouts = {r.target_id for r in rollouts if r.status == "PENDING"}
             organizations = data["organizations"]
             self.delegated_admins = {k: dict(v) for k, v in organizations["delegated_administrators"].items()}
             self.service_access = dict(organizations["service_access"])
