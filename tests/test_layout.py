@@ -10,7 +10,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(code: str, cwd: Path = REPO) -> str:
-    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=False)
+    command = [sys.executable, "-c", code, str(REPO)]
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
@@ -53,7 +54,7 @@ def test_the_handler_source_root_alone_imports_the_handler_as_the_lambda_would()
     # The Lambda runtime has the asset root (lambda/) on its path and no construct package: the handler must import
     # with the standard library and boto3 only, as a namespace package.
     code = (
-        "import sys; sys.path[:] = ['lambda'] + [p for p in sys.path if 'site-packages' in p];"
+        "import sys; sys.path[:] = ['lambda'] + [p for p in sys.path if p not in ('', '.', sys.argv[1])];"
         "import importlib, cdk_securityhub_org.handler.registry as r;"
         "[importlib.import_module(e.module) for e in r.KINDS.values()];"
         "import cdk_securityhub_org.handler.drift_repair;"
