@@ -47,6 +47,9 @@ class FaultConfig:
         fail_operations: operation name -> how many of its next calls answer 500 (-1: all of them).
         deny_operations: operations answered with AccessDeniedException, as a missing IAM permission would be
             (no retry helps).
+        fail_attach_targets: root, OU or account IDs to which every Organizations ``AttachPolicy`` answers
+            ``ServiceException`` (500) after its checks pass, so the policy stays unattached there (an attach
+            that fails for chosen targets; ``fail_operations={"AttachPolicy": n}`` fails the next n instead).
         only_operations: when set, the random faults (throttle_rate, error_rate, spikes) hit only these.
         only_regions: when set, the random faults hit only these Regions.
         seed: seed of the random generator.
@@ -63,6 +66,7 @@ class FaultConfig:
     consistency_delay_seconds: float = 0.0
     fail_operations: dict[str, int] = field(default_factory=dict)
     deny_operations: list[str] = field(default_factory=list)
+    fail_attach_targets: list[str] = field(default_factory=list)
     only_operations: list[str] | None = None
     only_regions: list[str] | None = None
     seed: int = 0

@@ -18,6 +18,7 @@ from .base import (
     offset_page,
 )
 from .faults import RateQuota
+from .orgpolicies import CONTROLS, SECURITYHUB_CSPM_POLICY
 from .protocol import iso8601
 from .world import (
     ADMIN_DISABLE_IN_PROGRESS,
@@ -109,6 +110,8 @@ class SecurityHub(EmulatedService):
             "EnableSecurityHub": self.enable_security_hub,
             "DescribeHub": self.describe_hub,
             "DisableSecurityHub": self.disable_security_hub,
+            "GetEnabledStandards": self.get_enabled_standards,
+            "BatchGetSecurityControls": self.batch_get_security_controls,
         }
 
     # ------------------------------------------------------------------ service hooks
@@ -291,6 +294,15 @@ class SecurityHub(EmulatedService):
                 raise _invalid_input(
                     "Central configuration cannot be used while the organization management account is the "
                     "delegated administrator"
+                )
+            # Security Hub user guide, "How declarative policies work in Security Hub CSPM": declarative policies
+            # and central configuration cannot be used at the same time (Organizations refuses the other way in).
+            if SECURITYHUB_CSPM_POLICY in self.world.policy_types and (
+                central is None or not central.central_in_effect
+            ):
+                raise _invalid_input(
+                    f"Central configuration cannot be used while the organization's root has {SECURITYHUB_CSPM_POLICY} "
+                    "enabled; disable that policy type in AWS Organizations first"
                 )
             if central is None or not central.central_in_effect:
                 self.world.request_central_config(ctx.account, ctx.region, ctx.now)
@@ -654,7 +666,20 @@ class SecurityHub(EmulatedService):
 
     # ------------------------------------------------------------------ the hub itself
 
+    def _refuse_if_governed(self, ctx: RequestContext) -> None:
+        # Security Hub user guide, "Reviewing a declarative policy's impact before you apply it": governed accounts
+        # can't change the settings back through the console or API. The page names no error; AccessDenied is the
+        # emulator's choice (no retry helps).
+        if self.world.cspm_governance(ctx.account, ctx.region) is not None:
+            raise ServiceError(
+                "AccessDeniedException",
+                f"Security Hub CSPM in account {ctx.account} and {ctx.region} is governed by an AWS Organizations "
+                f"{SECURITYHUB_CSPM_POLICY}; change the policy instead",
+                403,
+            )
+
     def enable_security_hub(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        self._refuse_if_governed(ctx)
         hub = self._hub(ctx)
         if hub.enabled:
             raise ServiceError(
@@ -675,6 +700,7 @@ class SecurityHub(EmulatedService):
 
     def disable_security_hub(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         hub = self._subscribed_hub(ctx)
+        self._refuse_if_governed(ctx)
         designation = self.world.current_admin(ctx.region)
         if designation is not None and designation.account_id == ctx.account:
             raise _invalid_input(
@@ -693,3 +719,57 @@ class SecurityHub(EmulatedService):
         hub.enabled = False
         hub.subscribed_at = None
         return {}
+
+    # ------------------------------------------------------------------ standards and controls (read)
+
+    def get_enabled_standards(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        hub = self._subscribed_hub(ctx)
+        subscriptions = [
+            {
+                "StandardsSubscriptionArn": f"arn:aws:securityhub:{ctx.region}:{ctx.account}:subscription/{standard}",
+                "StandardsArn": f"arn:aws:securityhub:{ctx.region}::standards/{standard}",
+                "StandardsInput": {},
+                "StandardsStatus": "READY",
+            }
+            for standard in hub.standards
+        ]
+        wanted = params.get("StandardsSubscriptionArns")
+        if wanted:
+            subscriptions = [s for s in subscriptions if s["StandardsSubscriptionArn"] in wanted]
+        page, token = offset_page(subscriptions, params, max_results(params, 10, 100))
+        return {"StandardsSubscriptions": page, "NextToken": token}
+
+    def batch_get_security_controls(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        hub = self._subscribed_hub(ctx)
+        ids = params["SecurityControlIds"]
+        if not 1 <= len(ids) <= 100:
+            raise _invalid_input(f"SecurityControlIds takes 1 to 100 IDs, got {len(ids)}")
+        controls, unprocessed = [], []
+        for control_id in ids:
+            definition = CONTROLS.get(control_id)
+            if definition is None:
+                unprocessed.append({"SecurityControlId": control_id, "ErrorCode": "NOT_FOUND"})
+                continue
+            custom = hub.control_parameters.get(control_id, {})
+            parameters = {
+                name: {
+                    "ValueType": "CUSTOM" if name in custom else "DEFAULT",
+                    "Value": {value_type: custom.get(name, default)},
+                }
+                for name, (value_type, default) in definition.parameters.items()
+            }
+            controls.append(
+                {
+                    "SecurityControlId": control_id,
+                    "SecurityControlArn": f"arn:aws:securityhub:{ctx.region}:{ctx.account}:security-control/{control_id}",
+                    "Title": definition.title,
+                    "Description": definition.title,
+                    "RemediationUrl": f"https://docs.aws.amazon.com/console/securityhub/{control_id}/remediation",
+                    "SeverityRating": definition.severity,
+                    # A control is enabled unless something disabled it (AutoEnableControls is on).
+                    "SecurityControlStatus": hub.control_statuses.get(control_id, "ENABLED"),
+                    "UpdateStatus": "READY",
+                    "Parameters": parameters,
+                }
+            )
+        return {"SecurityControls": controls, "UnprocessedIds": unprocessed}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import bisect
 import dataclasses
+import json
 import random
 import string
 import threading
@@ -17,6 +18,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from .orgpolicies import (
+    SECURITYHUB_CSPM_POLICY,
+    RegionSettings,
+    effective_policy,
+    parse_policy_content,
+    region_settings,
+)
 
 STANDARD_REGIONS = (
     "us-east-1",
@@ -80,12 +89,15 @@ class WorldSettings:
         central_config_seconds: how long a requested central configuration stays ``PENDING``.
         central_config_failure: test hook: when set, a central configuration ends ``FAILED`` with this
             ``StatusMessage`` instead of ``ENABLED``.
+        policy_enforcement_seconds: how long after a change of Organizations Security Hub CSPM policies (or of
+            the accounts and Regions they govern) the world enforces the effective policies (0: at the next call).
     """
 
     admin_sync_seconds: float = 0.0
     admin_disable_delay_seconds: float = 0.0
     central_config_seconds: float = 0.2
     central_config_failure: str | None = None
+    policy_enforcement_seconds: float = 0.0
 
 
 @dataclass
@@ -252,6 +264,9 @@ class Hub:
     invitations: dict[str, Invitation] = field(default_factory=dict)
     administrator: AdministratorLink | None = None
     org_config: OrganizationConfig | None = None
+    standards: list[str] = field(default_factory=list)
+    control_statuses: dict[str, str] = field(default_factory=dict)
+    control_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def enable(self, now: float) -> None:
         if not self.enabled:
@@ -261,7 +276,16 @@ class Hub:
     @property
     def is_default(self) -> bool:
         """Nothing worth persisting (such hubs are left out of ``World.to_dict``)."""
-        return not (self.enabled or len(self.members) or self.invitations or self.administrator or self.org_config)
+        return not (
+            self.enabled
+            or len(self.members)
+            or self.invitations
+            or self.administrator
+            or self.org_config
+            or self.standards
+            or self.control_statuses
+            or self.control_parameters
+        )
 
 
 @dataclass
@@ -283,6 +307,19 @@ class FindingAggregator:
     home_region: str
     mode: str
     regions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OrgPolicy:
+    """An AWS Organizations policy and the roots, OUs and accounts it is attached to, in attachment order."""
+
+    id: str
+    name: str
+    description: str
+    type: str
+    content: str
+    updated_at: float = 0.0
+    targets: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -344,6 +381,9 @@ class World:
         self.service_access: dict[str, float] = {}
         self.buckets: dict[str, Bucket] = {}
         self._pending_configs: set[tuple[str, str]] = set()
+        self.policy_types: dict[str, float] = {}
+        self.org_policies: dict[str, OrgPolicy] = {}
+        self._policies_due: float | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -428,6 +468,9 @@ class World:
                     config = hub.org_config if hub else None
                     if designation.status == ADMIN_ENABLED and config and config.auto_enable:
                         self.enroll_organization_member(designation.account_id, account_id, region, now)
+            # AWS Organizations user guide, "Security Hub policies": accounts that join inherit the policies of
+            # their place in the hierarchy.
+            self.policies_changed(now)
             return account_id
 
     def add_standalone_account(
@@ -467,6 +510,149 @@ class World:
             raise ValueError(f"{region} is not an opt-in Region")
         with self.lock:
             self.accounts[account_id].opt_in_regions.add(region)
+            self.policies_changed(time.time())
+
+    # ------------------------------------------------------------------ Organizations policies
+
+    def enable_policy_type(self, policy_type: str = SECURITYHUB_CSPM_POLICY, now: float | None = None) -> None:
+        """Enable a policy type on the root (the state change of EnablePolicyType; also a builder helper)."""
+        with self.lock:
+            self.policy_types.setdefault(policy_type, time.time() if now is None else now)
+
+    def disable_policy_type(self, policy_type: str, now: float) -> None:
+        """Disable a policy type on the root; its policies stay but are detached everywhere."""
+        with self.lock:
+            # AWS Organizations user guide, "Disabling a policy type": all policies of that type are detached
+            # from every root, OU and account when the type is disabled.
+            self.policy_types.pop(policy_type, None)
+            for policy in self.org_policies.values():
+                if policy.type == policy_type:
+                    policy.targets.clear()
+            self.policies_changed(now)
+
+    def create_policy(
+        self, name: str, content: str, *, description: str = "", policy_type: str = SECURITYHUB_CSPM_POLICY
+    ) -> str:
+        """Store a policy whose content follows the type's syntax (``PolicyDocumentError`` otherwise); returns
+        its ID. Checks nothing else (names, quotas): the Organizations API does that before it calls this."""
+        with self.lock:
+            parse_policy_content(content, ALL_REGIONS)
+            policy_id = "p-" + _random_id(self._rng, 10)
+            while policy_id in self.org_policies:
+                policy_id = "p-" + _random_id(self._rng, 10)
+            self.org_policies[policy_id] = OrgPolicy(policy_id, name, description, policy_type, content, time.time())
+            return policy_id
+
+    def attach_policy(self, policy_id: str, target_id: str, now: float | None = None) -> None:
+        """Attach a policy to the root, an OU or an organization account (once; a repeat changes nothing)."""
+        with self.lock:
+            if not self.is_policy_target(target_id):
+                raise ValueError(f"{target_id} is not the root, an OU or an account of the organization")
+            policy = self.org_policies[policy_id]
+            if policy.type not in self.policy_types:
+                raise ValueError(f"enable the policy type {policy.type} on the root before attaching {policy_id}")
+            if target_id not in policy.targets:
+                policy.targets.append(target_id)
+            self.policies_changed(time.time() if now is None else now)
+
+    def detach_policy(self, policy_id: str, target_id: str, now: float) -> None:
+        with self.lock:
+            self.org_policies[policy_id].targets.remove(target_id)
+            self.policies_changed(now)
+
+    def is_policy_target(self, target_id: str) -> bool:
+        return target_id == self.root_id or target_id in self.organizational_units or self.in_organization(target_id)
+
+    def policy_path(self, account_id: str) -> list[str]:
+        """The root, the OUs from the top down, and the account: where policies that reach the account attach."""
+        chain = [account_id]
+        parent = self.accounts[account_id].parent_id
+        while parent is not None and parent != self.root_id:
+            chain.append(parent)
+            parent = self.organizational_units[parent].parent_id
+        chain.append(self.root_id)
+        return chain[::-1]
+
+    def _attached_documents(self, policy_type: str) -> dict[str, list[dict[str, Any]]]:
+        attached: dict[str, list[dict[str, Any]]] = {}
+        for policy in self.org_policies.values():
+            if policy.type == policy_type:
+                document = json.loads(policy.content)
+                for target in policy.targets:
+                    attached.setdefault(target, []).append(document)
+        return attached
+
+    def effective_policy(self, account_id: str, policy_type: str = SECURITYHUB_CSPM_POLICY) -> dict[str, Any] | None:
+        """The account's effective policy of the type (plain values, operators resolved), or None when the type
+        is not enabled or no policy of it reaches the account."""
+        with self.lock:
+            if policy_type not in self.policy_types or not self.in_organization(account_id):
+                return None
+            attached = self._attached_documents(policy_type)
+            return effective_policy(attached.get(target, []) for target in self.policy_path(account_id))
+
+    def cspm_governance(self, account_id: str, region: str) -> RegionSettings | None:
+        """What the account's effective Security Hub CSPM policy sets in the Region (None: ungoverned)."""
+        return region_settings(self.effective_policy(account_id), region)
+
+    def policies_changed(self, now: float) -> None:
+        """Schedule the enforcement of the effective Security Hub CSPM policies (see ``settle``)."""
+        self._policies_due = now + self.settings.policy_enforcement_seconds
+
+    def _enforce_cspm_policies(self, now: float) -> None:
+        """Give every governed account and Region what its effective policy sets. An account or Region that is
+        no longer governed keeps its settings: the pages say nothing of a revert, and central configuration
+        documents the same for accounts that stop being governed ("Disabling central configuration")."""
+        if SECURITYHUB_CSPM_POLICY not in self.policy_types:
+            return
+        attached = self._attached_documents(SECURITYHUB_CSPM_POLICY)
+        if not attached:
+            return
+        for account in list(self.accounts.values()):
+            if not account.in_organization:
+                continue
+            effective = effective_policy(attached.get(target, []) for target in self.policy_path(account.id))
+            if effective is None:
+                continue
+            for region in self.enabled_regions(account.id):
+                settings = region_settings(effective, region)
+                if settings is not None:
+                    self._enforce(account.id, region, settings, now)
+
+    def _enforce(self, account_id: str, region: str, settings: RegionSettings, now: float) -> None:
+        # Security Hub user guide, "Reviewing a declarative policy's impact before you apply it": the policy
+        # governs Security Hub CSPM, standards, controls and control parameters completely in each Region where
+        # it enables it (unlisted standards disabled, unset parameters back to their defaults).
+        hub = self.hub(account_id, region)
+        if settings.enabled:
+            hub.enable(now)
+            hub.standards = list(settings.standards)
+            hub.control_statuses = dict(settings.control_statuses)
+            hub.control_parameters = {control: dict(values) for control, values in settings.control_parameters.items()}
+            return
+        # The same page: a policy that disables Security Hub CSPM also removes administrator and member
+        # associations, invitation-based ones included, and they are not restored. The emulator removes every
+        # trace in the Region (the account as delegated administrator, its members and the invitations it sent,
+        # its own administrator link and received invitations, its finding aggregator if homed there): the
+        # strictest reading, since the page does not list them one by one.
+        if any(d.account_id == account_id for d in self.designations(region)):
+            self.remove_admin(region, account_id)
+        for record in list(hub.members):
+            hub.members.remove(record.account_id)
+            self._drop_link(record.account_id, region, account_id)
+            member_hub = self.hubs.get((record.account_id, region))
+            if member_hub is not None:
+                member_hub.invitations.pop(account_id, None)
+        if hub.administrator is not None:
+            self.hub(hub.administrator.account_id, region).members.remove(account_id)
+            hub.administrator = None
+        hub.invitations.clear()
+        aggregator = self.aggregators.get(account_id)
+        if aggregator is not None and aggregator.home_region == region:
+            del self.aggregators[account_id]
+        hub.enabled = False
+        hub.subscribed_at = None
+        hub.standards, hub.control_statuses, hub.control_parameters = [], {}, {}
 
     # ------------------------------------------------------------------ queries
 
@@ -619,6 +805,9 @@ class World:
                 config.status = "FAILED" if config.failure else "ENABLED"
                 config.status_message = config.failure
                 self._pending_configs.discard(key)
+        if self._policies_due is not None and self._policies_due <= now:
+            self._policies_due = None
+            self._enforce_cspm_policies(now)
 
     # ------------------------------------------------------------------ persistence
 
@@ -643,6 +832,9 @@ class World:
                         "invitations": [dataclasses.asdict(i) for i in hub.invitations.values()],
                         "administrator": dataclasses.asdict(hub.administrator) if hub.administrator else None,
                         "organization_configuration": (dataclasses.asdict(hub.org_config) if hub.org_config else None),
+                        "standards": list(hub.standards),
+                        "control_statuses": dict(hub.control_statuses),
+                        "control_parameters": {k: dict(v) for k, v in hub.control_parameters.items()},
                     }
                 )
             return {
@@ -666,6 +858,9 @@ class World:
                 "organizations": {
                     "delegated_administrators": {k: dict(v) for k, v in self.delegated_admins.items()},
                     "service_access": dict(self.service_access),
+                    "policy_types": dict(self.policy_types),
+                    "policies": [dataclasses.asdict(p) for p in self.org_policies.values()],
+                    "policies_due": self._policies_due,
                 },
                 "s3": {
                     "buckets": [
@@ -716,6 +911,10 @@ class World:
                 hub.org_config = OrganizationConfig(**config) if config else None
                 if hub.org_config and hub.org_config.status == "PENDING":
                     self._pending_configs.add((h["account"], h["region"]))
+                # State files written before Organizations policies were emulated lack these keys.
+                hub.standards = list(h.get("standards", []))
+                hub.control_statuses = dict(h.get("control_statuses", {}))
+                hub.control_parameters = {k: dict(v) for k, v in h.get("control_parameters", {}).items()}
             self.admins = {
                 region: [AdminDesignation(**d) for d in ds] for region, ds in securityhub["administrators"].items()
             }
@@ -723,6 +922,9 @@ class World:
             organizations = data["organizations"]
             self.delegated_admins = {k: dict(v) for k, v in organizations["delegated_administrators"].items()}
             self.service_access = dict(organizations["service_access"])
+            self.policy_types = dict(organizations.get("policy_types", {}))
+            self.org_policies = {p["id"]: OrgPolicy(**p) for p in organizations.get("policies", [])}
+            self._policies_due = organizations.get("policies_due")
             self.buckets = {}
             for b in data["s3"]["buckets"]:
                 objects = {
