@@ -299,13 +299,13 @@ def effective_policy(levels: Iterable[Iterable[Mapping[str, Any]]]) -> dict[str,
     """Merge the policy documents attached at each level, from the root down to the account, into the effective
     policy (plain values, no operators); None when no policy applies.
 
-    AWS Organizations user guide, "Understanding management policy inheritance" and "Inheritance operators":
+    AWS Organizations user guide, "Understanding declarative policy inheritance" and "Inheritance operators":
     ``@@assign`` overwrites the inherited value, ``@@append`` adds to an inherited list, ``@@remove`` takes values
     out of it; ``@@operators_allowed_for_child_policies`` in a parent limits the operators that policies below
-    it may use at that place and below, and a child cannot lift the limit. A child policy's setting that uses an
-    operator its parents do not allow does not change the effective policy (the pages' examples show the
-    parent's value staying). Several policies attached at one level are applied in attachment order; the pages
-    do not say in which order, and they do not restrict one another, only the levels below.
+    it may use at that place and below, and a child cannot lift the limit. The stored pages do not say what
+    becomes of a child's setting that uses an operator its parents forbid, nor in which order several policies
+    attached at one level apply: the emulator drops the forbidden setting (the parent's value stays) and applies
+    same-level policies in attachment order, without limiting one another (only the levels below).
     """
     values: dict[str, Any] = {}
     limits: dict[tuple[str, ...], frozenset[str]] = {}
