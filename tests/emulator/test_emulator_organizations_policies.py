@@ -390,3 +390,61 @@ def test_policies_survive_a_dump_and_seed(emu: Emulator, org, orgs, aws):
     emu.seed(json.loads(json.dumps(state)))
     assert orgs.list_targets_for_policy(PolicyId=policy_id)["Targets"][0]["TargetId"] == member
     assert len(aws("securityhub", member).get_enabled_standards()["StandardsSubscriptions"]) == 1
+
+
+def test_a_parent_can_forbid_every_change_below_and_same_level_policies_combine(emu: Emulator, org, orgs):
+    security = _ou(emu, "Security")
+    locked = {
+        "securityhub": {
+            "@@operators_allowed_for_child_policies": ["@@none"],
+            "cspm_enablement": {"enable_in_regions": ["us-east-1"], "disable_in_regions": []},
+            "default_configuration": {"enabled_standards": [FSBP]},
+        }
+    }
+    orgs.attach_policy(PolicyId=_create(orgs, "locked", json.dumps(locked)), TargetId=security)
+    change = _policy(enable=["eu-west-1"], default_configuration={"enabled_standards": {"@@append": [CIS]}})
+    orgs.attach_policy(PolicyId=_create(orgs, "ignored", change), TargetId=org.admin)
+    assert emu.world.effective_policy(org.admin) == {
+        "securityhub": {
+            "cspm_enablement": {"enable_in_regions": ["us-east-1"], "disable_in_regions": []},
+            "default_configuration": {"enabled_standards": [FSBP]},
+        }
+    }
+    # Two policies on one account: the second changes the first's values (same level, no limit between them).
+    member = org.members[9]
+    first = _policy(enable=["us-east-1", "eu-west-1"], default_configuration={"enabled_standards": [FSBP, CIS]})
+    second = json.dumps(
+        {
+            "securityhub": {
+                "cspm_enablement": {
+                    "enable_in_regions": {"@@remove": ["eu-west-1"]},
+                    "disable_in_regions": {"@@append": ["ap-south-1"]},
+                },
+                "default_configuration": {"enabled_standards": {"@@remove": [FSBP]}},
+            }
+        }
+    )
+    for name, content in (("first", first), ("second", second)):
+        orgs.attach_policy(PolicyId=_create(orgs, name, content), TargetId=member)
+    assert emu.world.effective_policy(member) == {
+        "securityhub": {
+            "cspm_enablement": {"enable_in_regions": ["us-east-1"], "disable_in_regions": ["ap-south-1"]},
+            "default_configuration": {"enabled_standards": [CIS]},
+        }
+    }
+
+
+def test_world_builder_helpers_seed_policies(emu: Emulator, org, aws):
+    world = emu.world
+    with pytest.raises(ValueError, match="enable the policy type"):
+        world.attach_policy(world.create_policy("seeded", _policy(enable=["us-east-1"])), world.root_id)
+    world.enable_policy_type()
+    policy_id = world.create_policy("seeded-2", _policy(enable=["us-east-1"]), description="from a test")
+    with pytest.raises(ValueError, match="is not the root, an OU or an account"):
+        world.attach_policy(policy_id, org.standalone)
+    with pytest.raises(ValueError, match="cspm_enablement"):
+        world.create_policy("broken", json.dumps({"securityhub": {}}))
+    world.attach_policy(policy_id, world.root_id)
+    organizations = aws("organizations", org.management)
+    assert organizations.describe_policy(PolicyId=policy_id)["Policy"]["PolicySummary"]["Description"] == "from a test"
+    aws("securityhub", org.members[10]).describe_hub()  # the root policy enabled it at the next settle

@@ -11,6 +11,7 @@ from .faults import RateQuota
 from .orgpolicies import (
     ATTACHMENTS_PER_TARGET,
     POLICIES_PER_TYPE,
+    POLICY_CONTENT_LIMIT,
     SECURITYHUB_CSPM_POLICY,
     PolicyDocumentError,
     content_too_large,
@@ -316,7 +317,8 @@ class Organizations(EmulatedService):
         # AWS Organizations user guide, "Quotas for AWS Organizations": 10,000 characters per Security Hub CSPM policy.
         if content_too_large(content):
             raise _constraint(
-                f"The policy content has {len(content)} characters; a {SECURITYHUB_CSPM_POLICY} holds at most 10000",
+                f"The policy content has {len(content)} characters; a {SECURITYHUB_CSPM_POLICY} holds at most "
+                f"{POLICY_CONTENT_LIMIT}",
                 "POLICY_CONTENT_LIMIT_EXCEEDED",
             )
         try:

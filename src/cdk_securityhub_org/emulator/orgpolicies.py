@@ -367,6 +367,7 @@ def _apply(values: dict[str, Any], path: tuple[str, ...], operator: str, value: 
     if operator == ASSIGN:
         parent[key] = copy.deepcopy(value)
     elif operator == APPEND:
+        # The lists of this type are sets (Regions, standards): a value already inherited is not repeated.
         inherited = parent.get(key, [])
         parent[key] = inherited + [v for v in value if v not in inherited]
     elif key in parent:
