@@ -2,7 +2,8 @@
 
 Every read or change of a ``World`` must hold ``world.lock`` (the HTTP server does so around each operation;
 the builder helpers take it themselves). Time-driven transitions (a pending central configuration, an
-administrator whose removal is in progress) are applied lazily by ``settle``, called before each operation.
+administrator whose removal is in progress, the enforcement of changed Organizations Security Hub CSPM policies)
+are applied lazily by ``settle``, called before each operation.
 """
 
 from __future__ import annotations
@@ -256,7 +257,9 @@ class OrganizationConfig:
 
 @dataclass
 class Hub:
-    """Security Hub in one account and Region: the subscription and both sides of membership."""
+    """Security Hub in one account and Region: the subscription, both sides of membership, and the configuration
+    a Security Hub CSPM policy sets: enabled standards (the part of the standards ARN after ``standards/``),
+    control statuses (a control not listed is ENABLED) and custom control parameters."""
 
     enabled: bool = False
     subscribed_at: float | None = None
