@@ -4,7 +4,7 @@ policy sets in one Region. Pure functions over JSON documents: ``world.py`` stor
 and enforces the result when it settles; ``organizations.py`` serves the API. Standards,
 controls and control parameters are checked against the one catalog, ``catalog.py``.
 
-What the AWS pages give (``docs/organizations-policies-research.md`` has the notes): the ``securityhub`` container,
+What the AWS pages give (``docs/organizations-policies.md`` has the notes): the ``securityhub`` container,
 ``cspm_enablement`` with ``enable_in_regions`` and ``disable_in_regions``, ``ALL_SUPPORTED``, a default
 configuration and Regional overrides that set standards, control statuses and control parameters, and the
 inheritance operators. The stored copies of the AWS pages did not show the exact keys of the configuration part,

@@ -2,7 +2,7 @@
 ``SECURITYHUB_CSPM_POLICY``, its type enabled on the root, attached to exactly the declared targets.
 
 CloudFormation's ``AWS::Organizations::Policy`` does not accept this type (its ``Type`` enum lacks it; see
-docs/organizations-policies-research.md), hence this kind. Organizations is global: the pass runs once, reported
+docs/organizations-policies.md), hence this kind. Organizations is global: the pass runs once, reported
 under the one declared Region, and the engine's apply calls the Organizations client it is given.
 """
 
