@@ -336,13 +336,13 @@ def test_governed_accounts_cannot_change_it_back(org, orgs, aws, aws_error):
 
 
 def test_new_accounts_inherit_after_the_enforcement_delay(emu: Emulator, org, orgs, aws, aws_error):
-    emu.world.settings.policy_enforcement_seconds = 0.3
+    emu.world.settings.policy_enforcement_seconds = 1.0
     sandbox = _ou(emu, "Sandbox")
     orgs.attach_policy(PolicyId=_create(orgs, "sandbox", _policy(enable=["us-east-1"])), TargetId=sandbox)
     newcomer = emu.world.add_account(name="newcomer", parent_id=sandbox)
     hub = aws("securityhub", newcomer)
     aws_error("InvalidAccessException", hub.describe_hub)  # not yet enforced
-    time.sleep(0.35)
+    time.sleep(1.05)
     hub.describe_hub()
 
 
