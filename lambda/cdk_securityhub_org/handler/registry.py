@@ -75,9 +75,16 @@ MEMBERS = KindEntry("Custom::SecurityHubMembers", "members", RunsIn.ADMINISTRATO
 INVITATION_ACCEPTER = KindEntry(
     "Custom::SecurityHubInvitationAccepter", "invitation_accepter", RunsIn.MEMBER, "Security Hub invitation accepter"
 )
+ORGANIZATIONS_POLICY = KindEntry(
+    "Custom::SecurityHubOrganizationsPolicy",
+    "organizations_policy",
+    RunsIn.MANAGEMENT,
+    "AWS Organizations Security Hub CSPM policy",
+)
 
 KINDS: dict[str, KindEntry] = {
-    entry.resource_type: entry for entry in (DELEGATED_ADMIN, ORGANIZATION_CONFIGURATION, MEMBERS, INVITATION_ACCEPTER)
+    entry.resource_type: entry
+    for entry in (DELEGATED_ADMIN, ORGANIZATION_CONFIGURATION, MEMBERS, INVITATION_ACCEPTER, ORGANIZATIONS_POLICY)
 }
 """Every kind, by resource type."""
 

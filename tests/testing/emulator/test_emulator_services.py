@@ -29,8 +29,8 @@ def test_opt_in_region_needs_enabling(emu: Emulator, org, aws, aws_error):
 def test_unimplemented_operation_is_named(org, aws, aws_error):
     response = aws_error("InvalidAction", aws("securityhub", org.management).get_findings)
     assert "GetFindings" in response["Error"]["Message"]
-    response = aws_error("InvalidAction", aws("organizations", org.management).list_policies, Filter="TAG_POLICY")
-    assert "ListPolicies" in response["Error"]["Message"]
+    response = aws_error("InvalidAction", aws("organizations", org.management).list_handshakes_for_account)
+    assert "ListHandshakesForAccount" in response["Error"]["Message"]
 
 
 def test_request_without_credentials(emu: Emulator):

@@ -15,14 +15,17 @@ class ServiceError(Exception):
     """An AWS error answer: the protocol codec turns it into the service's wire format.
 
     ``status`` may be left out: the codec then takes the HTTP status from the error shape in the botocore
-    model (``httpStatusCode``), so modeled errors answer with the status the real service uses.
+    model (``httpStatusCode``), so modeled errors answer with the status the real service uses. ``reason`` fills
+    the ``Reason`` member that some Organizations errors carry (``ConstraintViolationException``,
+    ``InvalidInputException``).
     """
 
-    def __init__(self, code: str, message: str, status: int | None = None) -> None:
+    def __init__(self, code: str, message: str, status: int | None = None, *, reason: str | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
+        self.reason = reason
 
 
 @dataclass

@@ -8,6 +8,7 @@ its ARN carries the Region (``arn:aws:securityhub:eu-west-1::standards/...``), e
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ SECURITY_CONTROLS = {
     "GuardDuty.1": ("GuardDuty should be enabled", "HIGH"),
     "IAM.1": ("IAM policies should not allow full administrative privileges", "HIGH"),
     "IAM.6": ("Hardware MFA should be enabled for the root user", "CRITICAL"),
+    "IAM.7": ("Password policies for IAM users should have strong configurations", "LOW"),
     "KMS.4": ("AWS KMS key rotation should be enabled", "MEDIUM"),
     "Lambda.1": ("Lambda function policies should prohibit public access", "CRITICAL"),
     "RDS.3": ("RDS DB instances should have encryption at-rest enabled", "MEDIUM"),
@@ -59,6 +61,18 @@ SECURITY_CONTROLS = {
     "S3.8": ("S3 general purpose buckets should block public access", "HIGH"),
 }
 """The security controls the emulator knows: ID -> (title, severity)."""
+
+CONTROL_PARAMETERS: dict[str, dict[str, tuple[str, Any]]] = {
+    "ACM.1": {"daysToExpiration": ("Integer", 30)},
+    "IAM.7": {
+        "MinimumPasswordLength": ("Integer", 8),
+        "MaxPasswordAge": ("Integer", 90),
+        "RequireSymbols": ("Boolean", True),
+    },
+}
+"""The parameters of the controls that take any: control ID -> parameter name -> (value type, default value),
+the value type being the member of ``ParameterValue`` that carries it (Security Hub API reference,
+"ParameterConfiguration")."""
 
 
 def standard_for_arn(arn: str, region: str) -> Standard | None:

@@ -54,6 +54,9 @@ class FaultConfig:
         association_failures: target ID -> ``AssociationStatusMessage``: an association started while this is
             set ends ``FAILED`` with that message for that target (and, for an OU or the root, for every
             account it reaches), and the policy does not change those accounts.
+        fail_attach_targets: root, OU or account IDs to which every Organizations ``AttachPolicy`` answers
+            ``ServiceException`` (500) after its checks pass, so the policy stays unattached there (an attach
+            that fails for chosen targets; ``fail_operations={"AttachPolicy": n}`` fails the next n instead).
         only_operations: when set, the random faults (throttle_rate, error_rate, spikes) hit only these.
         only_regions: when set, the random faults hit only these Regions.
         seed: seed of the random generator.
@@ -72,6 +75,7 @@ class FaultConfig:
     deny_operations: list[str] = field(default_factory=list)
     association_pending_reads: dict[str, int] = field(default_factory=dict)
     association_failures: dict[str, str] = field(default_factory=dict)
+    fail_attach_targets: list[str] = field(default_factory=list)
     only_operations: list[str] | None = None
     only_regions: list[str] | None = None
     seed: int = 0

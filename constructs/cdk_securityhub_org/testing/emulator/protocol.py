@@ -373,7 +373,9 @@ class JsonCodec(Codec):
         return Response(
             self.status_of(error),
             {"Content-Type": self.content_type, "x-amzn-RequestId": request_id},
-            json.dumps({"__type": error.code, "Message": error.message}).encode(),
+            json.dumps(
+                {"__type": error.code, "Message": error.message, **({"Reason": error.reason} if error.reason else {})}
+            ).encode(),
         )
 
 

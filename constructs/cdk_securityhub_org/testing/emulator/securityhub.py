@@ -20,6 +20,7 @@ from cdk_securityhub_org.testing.emulator.base import (
 
 from .central_configuration import CentralConfigurationOperations
 from .faults import RateQuota
+from .orgpolicies import SECURITYHUB_CSPM_POLICY
 from .protocol import iso8601
 from .standards import StandardsOperations, refuse_if_centrally_managed
 from .world import (
@@ -305,6 +306,15 @@ class SecurityHub(EmulatedService):
                 raise _invalid_input(
                     "Central configuration cannot be used while the organization management account is the "
                     "delegated administrator"
+                )
+            # Security Hub user guide, "How declarative policies work in Security Hub CSPM": declarative policies
+            # and central configuration cannot be used at the same time (Organizations refuses the other way in).
+            if SECURITYHUB_CSPM_POLICY in self.world.policy_types and (
+                central is None or not central.central_in_effect
+            ):
+                raise _invalid_input(
+                    f"Central configuration cannot be used while the organization's root has {SECURITYHUB_CSPM_POLICY} "
+                    "enabled; disable that policy type in AWS Organizations first"
                 )
             if central is None or not central.central_in_effect:
                 self.world.request_central_config(ctx.account, ctx.region, ctx.now)
@@ -689,7 +699,20 @@ class SecurityHub(EmulatedService):
 
     # ------------------------------------------------------------------ the hub itself
 
+    def _refuse_if_governed(self, ctx: RequestContext) -> None:
+        # Security Hub user guide, "Reviewing a declarative policy's impact before you apply it": governed accounts
+        # can't change the settings back through the console or API. The page names no error; AccessDenied is the
+        # emulator's choice (no retry helps).
+        if self.world.cspm_governance(ctx.account, ctx.region) is not None:
+            raise ServiceError(
+                "AccessDeniedException",
+                f"Security Hub CSPM in account {ctx.account} and {ctx.region} is governed by an AWS Organizations "
+                f"{SECURITYHUB_CSPM_POLICY}; change the policy instead",
+                403,
+            )
+
     def enable_security_hub(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        self._refuse_if_governed(ctx)
         hub = self._hub(ctx)
         if hub.enabled:
             raise ServiceError(
@@ -713,6 +736,7 @@ class SecurityHub(EmulatedService):
 
     def disable_security_hub(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
         hub = self._subscribed_hub(ctx)
+        self._refuse_if_governed(ctx)
         designation = self.world.current_admin(ctx.region)
         if designation is not None and designation.account_id == ctx.account:
             raise _invalid_input(

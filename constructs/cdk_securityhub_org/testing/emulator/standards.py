@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import RequestContext, ServiceError, max_results, offset_page
-from .catalog import SECURITY_CONTROLS, STANDARDS, Standard, standard_for_arn
+from .catalog import CONTROL_PARAMETERS, SECURITY_CONTROLS, STANDARDS, Standard, standard_for_arn
 from .world import Hub, World
 
 
@@ -146,6 +146,14 @@ class StandardsOperations:
                 )
                 continue
             title, severity = SECURITY_CONTROLS[control_id]
+            custom = hub.control_parameters.get(control_id, {})
+            parameters = {
+                name: {
+                    "ValueType": "CUSTOM" if name in custom else "DEFAULT",
+                    "Value": {value_type: custom.get(name, default)},
+                }
+                for name, (value_type, default) in CONTROL_PARAMETERS.get(control_id, {}).items()
+            }
             controls.append(
                 {
                     "SecurityControlId": control_id,
@@ -156,6 +164,7 @@ class StandardsOperations:
                     "SeverityRating": severity,
                     "SecurityControlStatus": "DISABLED" if control_id in hub.disabled_controls else "ENABLED",
                     "UpdateStatus": "READY",
+                    **({"Parameters": parameters} if parameters else {}),
                 }
             )
         return {"SecurityControls": controls, "UnprocessedIds": unprocessed}

@@ -2,12 +2,13 @@
 
 Every read or change of a ``World`` must hold ``world.lock`` (the HTTP server does so around each operation;
 the builder helpers take it themselves). Time-driven transitions (a pending central configuration, an
-administrator whose removal is in progress, a configuration policy being applied) are applied lazily by
-``settle``, called before each operation.
+administrator whose removal is in progress, a configuration policy being applied, the enforcement of changed
+Organizations Security Hub CSPM policies) are applied lazily by ``settle``, called before each operation.
 
 Central configuration (configuration policies, their associations with the root, OUs and accounts, and their
 effect on each governed account's hubs) is state of the whole organization, kept here; the operations are in
-``central_configuration.py``.
+``central_configuration.py``. So are the AWS Organizations Security Hub CSPM policies and their attachments; the
+policy documents and their inheritance are in ``orgpolicies.py``, the operations in ``organizations.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import base64
 import bisect
 import dataclasses
+import json
 import random
 import string
 import threading
@@ -25,6 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .catalog import DEFAULT_STANDARDS, SECURITY_CONTROLS, Standard, check_policy, standard_for_arn
+from .orgpolicies import (
+    SECURITYHUB_CSPM_POLICY,
+    RegionSettings,
+    effective_policy,
+    parse_policy_content,
+    region_settings,
+)
 
 STANDARD_REGIONS = (
     "us-east-1",
@@ -93,6 +102,8 @@ class WorldSettings:
         policy_association_seconds: how long a configuration policy association (and every account it
             reaches) stays ``PENDING`` before it ends ``SUCCESS`` or ``FAILED``.
         configuration_policy_quota: how many configuration policies the delegated administrator may have.
+        policy_enforcement_seconds: how long after a change of Organizations Security Hub CSPM policies (or of
+            the accounts and Regions they govern) the world enforces the effective policies (0: at the next call).
     """
 
     admin_sync_seconds: float = 0.0
@@ -103,6 +114,7 @@ class WorldSettings:
     # The quota is published on the "AWS Security Hub endpoints and quotas" page; the stored copies of the
     # documentation this emulator was built from do not show its figure, so 20 is the emulator's value.
     configuration_policy_quota: int = 20
+    policy_enforcement_seconds: float = 0.0
 
 
 @dataclass
@@ -261,8 +273,11 @@ class OrganizationConfig:
 
 @dataclass
 class Hub:
-    """Security Hub in one account and Region: the subscription, its standards and disabled controls, and both
-    sides of membership. ``standards`` maps a standard's key (``catalog.STANDARDS``) to when it was enabled."""
+    """Security Hub in one account and Region: the subscription, its standards, disabled controls and custom
+    control parameters, and both sides of membership. ``standards`` maps a standard's key (``catalog.STANDARDS``)
+    to when it was enabled; ``control_parameters`` maps a control ID to its parameters set to a custom value
+    (``catalog.CONTROL_PARAMETERS`` holds the defaults). Central configuration policies and Organizations Security
+    Hub CSPM policies both write these same fields."""
 
     enabled: bool = False
     subscribed_at: float | None = None
@@ -272,6 +287,7 @@ class Hub:
     org_config: OrganizationConfig | None = None
     standards: dict[str, float] = field(default_factory=dict)
     disabled_controls: set[str] = field(default_factory=set)
+    control_parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def enable(self, now: float) -> None:
         if not self.enabled:
@@ -288,11 +304,21 @@ class Hub:
         self.subscribed_at = None
         self.standards = {}
         self.disabled_controls = set()
+        self.control_parameters = {}
 
     @property
     def is_default(self) -> bool:
         """Nothing worth persisting (such hubs are left out of ``World.to_dict``)."""
-        return not (self.enabled or len(self.members) or self.invitations or self.administrator or self.org_config)
+        return not (
+            self.enabled
+            or len(self.members)
+            or self.invitations
+            or self.administrator
+            or self.org_config
+            or self.standards
+            or self.disabled_controls
+            or self.control_parameters
+        )
 
 
 @dataclass
@@ -381,6 +407,19 @@ class PolicyRollout:
 
 
 @dataclass
+class OrgPolicy:
+    """An AWS Organizations policy and the roots, OUs and accounts it is attached to, in attachment order."""
+
+    id: str
+    name: str
+    description: str
+    type: str
+    content: str
+    updated_at: float = 0.0
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
 class S3Object:
     body: bytes
     content_type: str
@@ -451,6 +490,9 @@ class World:
         self.policy_associations: dict[str, PolicyAssociation] = {}
         self.policy_rollouts: dict[str, PolicyRollout] = {}
         self._pending_rollouts: set[str] = set()
+        self.policy_types: dict[str, float] = {}
+        self.org_policies: dict[str, OrgPolicy] = {}
+        self._policies_due: float | None = None
 
     # ------------------------------------------------------------------ building
 
@@ -539,6 +581,9 @@ class World:
             # the root) also covers the accounts that join it later.
             if self.central_owner() is not None:
                 self.start_rollouts([account_id], account_id, now, {}, {})
+            # AWS Organizations user guide, "Security Hub policies": accounts that join inherit the policies of
+            # their place in the hierarchy.
+            self.policies_changed(now)
             return account_id
 
     def add_standalone_account(
@@ -578,6 +623,147 @@ class World:
             raise ValueError(f"{region} is not an opt-in Region")
         with self.lock:
             self.accounts[account_id].opt_in_regions.add(region)
+            self.policies_changed(time.time())
+
+    # ------------------------------------------------------------------ Organizations policies
+
+    def enable_policy_type(self, policy_type: str = SECURITYHUB_CSPM_POLICY, now: float | None = None) -> None:
+        """Enable a policy type on the root (the state change of EnablePolicyType; also a builder helper)."""
+        with self.lock:
+            self.policy_types.setdefault(policy_type, time.time() if now is None else now)
+
+    def disable_policy_type(self, policy_type: str, now: float) -> None:
+        """Disable a policy type on the root; its policies stay but are detached everywhere."""
+        with self.lock:
+            # AWS Organizations user guide, "Disabling a policy type": all policies of that type are detached
+            # from every root, OU and account when the type is disabled.
+            self.policy_types.pop(policy_type, None)
+            for policy in self.org_policies.values():
+                if policy.type == policy_type:
+                    policy.targets.clear()
+            self.policies_changed(now)
+
+    def create_policy(
+        self, name: str, content: str, *, description: str = "", policy_type: str = SECURITYHUB_CSPM_POLICY
+    ) -> str:
+        """Store a policy whose content follows the type's syntax (``PolicyDocumentError`` otherwise); returns
+        its ID. Checks nothing else (names, quotas): the Organizations API does that before it calls this."""
+        with self.lock:
+            parse_policy_content(content, ALL_REGIONS)
+            policy_id = "p-" + _random_id(self._rng, 10)
+            while policy_id in self.org_policies:
+                policy_id = "p-" + _random_id(self._rng, 10)
+            self.org_policies[policy_id] = OrgPolicy(policy_id, name, description, policy_type, content, time.time())
+            return policy_id
+
+    def attach_policy(self, policy_id: str, target_id: str, now: float | None = None) -> None:
+        """Attach a policy to the root, an OU or an organization account (once; a repeat changes nothing)."""
+        with self.lock:
+            if not self.is_policy_target(target_id):
+                raise ValueError(f"{target_id} is not the root, an OU or an account of the organization")
+            policy = self.org_policies[policy_id]
+            if policy.type not in self.policy_types:
+                raise ValueError(f"enable the policy type {policy.type} on the root before attaching {policy_id}")
+            if target_id not in policy.targets:
+                policy.targets.append(target_id)
+            self.policies_changed(time.time() if now is None else now)
+
+    def detach_policy(self, policy_id: str, target_id: str, now: float) -> None:
+        with self.lock:
+            self.org_policies[policy_id].targets.remove(target_id)
+            self.policies_changed(now)
+
+    def is_policy_target(self, target_id: str) -> bool:
+        return target_id == self.root_id or target_id in self.organizational_units or self.in_organization(target_id)
+
+    def policy_path(self, account_id: str) -> list[str]:
+        """The root, the OUs from the top down, and the account: where policies that reach the account attach."""
+        chain = [account_id]
+        parent = self.accounts[account_id].parent_id
+        while parent is not None and parent != self.root_id:
+            chain.append(parent)
+            parent = self.organizational_units[parent].parent_id
+        chain.append(self.root_id)
+        return chain[::-1]
+
+    def _attached_documents(self, policy_type: str) -> dict[str, list[dict[str, Any]]]:
+        attached: dict[str, list[dict[str, Any]]] = {}
+        for policy in self.org_policies.values():
+            if policy.type == policy_type:
+                document = json.loads(policy.content)
+                for target in policy.targets:
+                    attached.setdefault(target, []).append(document)
+        return attached
+
+    def effective_policy(self, account_id: str, policy_type: str = SECURITYHUB_CSPM_POLICY) -> dict[str, Any] | None:
+        """The account's effective policy of the type (plain values, operators resolved), or None when the type
+        is not enabled or no policy of it reaches the account."""
+        with self.lock:
+            if policy_type not in self.policy_types or not self.in_organization(account_id):
+                return None
+            attached = self._attached_documents(policy_type)
+            return effective_policy(attached.get(target, []) for target in self.policy_path(account_id))
+
+    def cspm_governance(self, account_id: str, region: str) -> RegionSettings | None:
+        """What the account's effective Security Hub CSPM policy sets in the Region (None: ungoverned)."""
+        return region_settings(self.effective_policy(account_id), region)
+
+    def policies_changed(self, now: float) -> None:
+        """Schedule the enforcement of the effective Security Hub CSPM policies (see ``settle``)."""
+        self._policies_due = now + self.settings.policy_enforcement_seconds
+
+    def _enforce_cspm_policies(self, now: float) -> None:
+        """Give every governed account and Region what its effective policy sets. An account or Region that is
+        no longer governed keeps its settings: the pages say nothing of a revert, and central configuration
+        documents the same for accounts that stop being governed ("Disabling central configuration")."""
+        if SECURITYHUB_CSPM_POLICY not in self.policy_types:
+            return
+        attached = self._attached_documents(SECURITYHUB_CSPM_POLICY)
+        if not attached:
+            return
+        for account in list(self.accounts.values()):
+            if not account.in_organization:
+                continue
+            effective = effective_policy(attached.get(target, []) for target in self.policy_path(account.id))
+            if effective is None:
+                continue
+            for region in self.enabled_regions(account.id):
+                settings = region_settings(effective, region)
+                if settings is not None:
+                    self._enforce(account.id, region, settings, now)
+
+    def _enforce(self, account_id: str, region: str, settings: RegionSettings, now: float) -> None:
+        # Security Hub user guide, "Reviewing a declarative policy's impact before you apply it": the policy
+        # governs Security Hub CSPM, standards, controls and control parameters completely in each Region where
+        # it enables it (unlisted standards disabled, unset parameters back to their defaults).
+        hub = self.hub(account_id, region)
+        if settings.enabled:
+            hub.enable(now)
+            hub.standards = {key: hub.standards.get(key, now) for key in settings.standards}
+            hub.disabled_controls = {c for c, status in settings.control_statuses.items() if status == "DISABLED"}
+            hub.control_parameters = {control: dict(values) for control, values in settings.control_parameters.items()}
+            return
+        # The same page: a policy that disables Security Hub CSPM also removes administrator and member
+        # associations, invitation-based ones included, and they are not restored. The emulator removes every
+        # trace in the Region (the account as delegated administrator, its members and the invitations it sent,
+        # its own administrator link and received invitations, its finding aggregator if homed there): the
+        # strictest reading, since the page does not list them one by one.
+        if any(d.account_id == account_id for d in self.designations(region)):
+            self.remove_admin(region, account_id)
+        for record in list(hub.members):
+            hub.members.remove(record.account_id)
+            self._drop_link(record.account_id, region, account_id)
+            member_hub = self.hubs.get((record.account_id, region))
+            if member_hub is not None:
+                member_hub.invitations.pop(account_id, None)
+        if hub.administrator is not None:
+            self.hub(hub.administrator.account_id, region).members.remove(account_id)
+            hub.administrator = None
+        hub.invitations.clear()
+        aggregator = self.aggregators.get(account_id)
+        if aggregator is not None and aggregator.home_region == region:
+            del self.aggregators[account_id]
+        hub.disable()
 
     # ------------------------------------------------------------------ queries
 
@@ -979,6 +1165,9 @@ class World:
                 rollout.updated_at = now
                 if rollout.status == "SUCCESS" and self.target_type(rollout.target_id) == "ACCOUNT":
                     self.apply_configuration(rollout.target_id, now)
+        if self._policies_due is not None and self._policies_due <= now:
+            self._policies_due = None
+            self._enforce_cspm_policies(now)
 
     # ------------------------------------------------------------------ persistence
 
@@ -1005,6 +1194,7 @@ class World:
                         "organization_configuration": (dataclasses.asdict(hub.org_config) if hub.org_config else None),
                         "standards": dict(hub.standards),
                         "disabled_controls": sorted(hub.disabled_controls),
+                        "control_parameters": {k: dict(v) for k, v in hub.control_parameters.items()},
                     }
                 )
             return {
@@ -1031,6 +1221,9 @@ class World:
                 "organizations": {
                     "delegated_administrators": {k: dict(v) for k, v in self.delegated_admins.items()},
                     "service_access": dict(self.service_access),
+                    "policy_types": dict(self.policy_types),
+                    "policies": [dataclasses.asdict(p) for p in self.org_policies.values()],
+                    "policies_due": self._policies_due,
                 },
                 "s3": {
                     "buckets": [
@@ -1084,6 +1277,7 @@ class World:
                 # Dumps made before central configuration was emulated have no standards or controls.
                 hub.standards = dict(h.get("standards", {}))
                 hub.disabled_controls = set(h.get("disabled_controls", []))
+                hub.control_parameters = {k: dict(v) for k, v in h.get("control_parameters", {}).items()}
             self.admins = {
                 region: [AdminDesignation(**d) for d in ds] for region, ds in securityhub["administrators"].items()
             }
@@ -1098,6 +1292,9 @@ class World:
             organizations = data["organizations"]
             self.delegated_admins = {k: dict(v) for k, v in organizations["delegated_administrators"].items()}
             self.service_access = dict(organizations["service_access"])
+            self.policy_types = dict(organizations.get("policy_types", {}))
+            self.org_policies = {p["id"]: OrgPolicy(**p) for p in organizations.get("policies", [])}
+            self._policies_due = organizations.get("policies_due")
             self.buckets = {}
             for b in data["s3"]["buckets"]:
                 objects = {
