@@ -76,8 +76,16 @@ INVITATION_ACCEPTER = KindEntry(
     "Custom::SecurityHubInvitationAccepter", "invitation_accepter", RunsIn.MEMBER, "Security Hub invitation accepter"
 )
 
+CONFIGURATION_POLICIES = KindEntry(
+    "Custom::SecurityHubConfigurationPolicies",
+    "configuration_policies",
+    RunsIn.ADMINISTRATOR,
+    "Security Hub configuration policies and their associations",
+)
+
 KINDS: dict[str, KindEntry] = {
-    entry.resource_type: entry for entry in (DELEGATED_ADMIN, ORGANIZATION_CONFIGURATION, MEMBERS, INVITATION_ACCEPTER)
+    entry.resource_type: entry
+    for entry in (DELEGATED_ADMIN, ORGANIZATION_CONFIGURATION, MEMBERS, INVITATION_ACCEPTER, CONFIGURATION_POLICIES)
 }
 """Every kind, by resource type."""
 
