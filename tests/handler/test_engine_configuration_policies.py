@@ -132,7 +132,7 @@ def test_a_hand_made_policy_and_its_association_are_left_alone(make_org, deploy)
     resource.run("Update", declaration(org, [], {}))
     assert set(live_policies(org)) == {"manual"}
     assert org.world.policy_associations[ou(org, "Infrastructure")].policy_id == manual["Id"]
-    with pytest.raises(ReconcileFailed, match="'manual'.*was not made by this declaration"):
+    with pytest.raises(ReconcileFailed, match=r"'manual'.*was not made by this declaration"):
         resource.run("Update", declaration(org, [{**SANDBOX, "Name": "manual"}], {}))
 
 
