@@ -109,7 +109,7 @@ class ConfigurationPolicies(Construct):
         scope: Construct,
         id: str,
         *,
-        home_region: str,
+        home_region: str | None,
         policies: Sequence[ConfigurationPolicy],
         associations: Mapping[str, str] | None = None,
         invited_account_ids: Sequence[str] = (),
@@ -121,7 +121,9 @@ class ConfigurationPolicies(Construct):
         super().__init__(scope, id)
         problems = Problems(self.node.path)
         administrator = declared_account(problems, self, "administrator_account_id", administrator_account_id)
-        home = problems.region("home_region", home_region)
+        if home_region is None:
+            problems.add("home_region", "configuration policies live in the home Region; declare home_region")
+        home = problems.region("home_region", home_region) if home_region is not None else ""
         if str(configuration_type) != "CENTRAL":
             problems.add(
                 "configuration_type",
@@ -131,7 +133,7 @@ class ConfigurationPolicies(Construct):
         self.spec = ConfigurationPoliciesSpec(
             scope=scope_spec(
                 problems,
-                regions=[home],
+                regions=[home] if home else [],
                 expected_account=administrator,
                 on_region_unavailable=on_region_unavailable,
                 removal_policy=removal_policy,
@@ -150,7 +152,8 @@ class ConfigurationPolicies(Construct):
                     f"account {account} was invited outside the organization, and configuration policies govern"
                     " organization accounts only; remove its association (it stays self-managed)",
                 )
-        problems.round_trip(self.spec.to_properties(), parse_configuration_policies)
+        if home:  # without a home Region the handler's own check would only repeat the problem above
+            problems.round_trip(self.spec.to_properties(), parse_configuration_policies)
         problems.raise_if_any()
         self.resource = custom_resource(
             self,

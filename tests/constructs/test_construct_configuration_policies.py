@@ -78,3 +78,34 @@ def test_every_problem_is_reported_at_once_with_the_value_and_the_fix():
         "999999999999 was invited outside the organization",
     ):
         assert expected in message
+
+
+def stage(**overrides):
+    from cdk_securityhub_org import SecurityHubOrganization
+
+    props = {
+        "management_account_id": "000000000001",
+        "administrator_account_id": ADMIN,
+        "regions": ["us-east-1", "eu-west-1"],
+        "home_region": "us-east-1",
+        "configuration_type": "CENTRAL",
+        "auto_enable": False,
+        "auto_enable_standards": "NONE",
+        "configuration_policies": [ConfigurationPolicy("sandbox", security_hub_enabled=False)],
+        "policy_associations": {SANDBOX_OU: "sandbox"},
+        **overrides,
+    }
+    return SecurityHubOrganization(cdk.App(), "SecurityHub", **props)
+
+
+def test_the_stage_builds_the_policies_in_the_administrator_stack_after_the_organization_configuration():
+    built = stage()
+    assert built.configuration_policies is not None and built.organization_configuration is not None
+    assert cdk.Stack.of(built.configuration_policies) is built.administrator_stack
+    dependencies = built.configuration_policies.resource.node.dependencies
+    assert built.organization_configuration.resource in dependencies
+
+
+def test_the_stage_refuses_policies_without_central():
+    with pytest.raises(SecurityHubConfigurationError, match="need CENTRAL configuration, not 'LOCAL'"):
+        stage(configuration_type="LOCAL", auto_enable=True, auto_enable_standards="DEFAULT")
