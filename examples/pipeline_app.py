@@ -20,9 +20,9 @@ import aws_cdk as cdk
 import jsii
 from aws_cdk import aws_iam as iam
 from aws_cdk import pipelines
-from constructs import IConstruct
-
 from cdk_securityhub_org import SecurityHubConfigurationError, SecurityHubOrganization, load_config
+
+from constructs import IConstruct
 
 DEFAULT_CONFIG = Path(__file__).with_name("securityhub.yaml")
 REQUIRED_CONTEXT = {

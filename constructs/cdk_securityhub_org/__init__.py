@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 __path__ = pkgutil.extend_path(__path__, __name__)
 
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
+from cdk_securityhub_org.handler.kinds.configuration_policies.spec import (
+    SELF_MANAGED,
+    ControlParameter,
+    ParameterType,
+)
 from cdk_securityhub_org.handler.kinds.members.spec import MemberAccount, PrunePolicy
 from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     AutoEnableStandards,
@@ -26,6 +31,7 @@ from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
 
 if TYPE_CHECKING:
     from cdk_securityhub_org._validation import SecurityHubConfigurationError
+    from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy, PublishedStandard
     from cdk_securityhub_org.dashboard import SecurityHubDashboard
     from cdk_securityhub_org.delegated_admin import DelegatedAdmin
     from cdk_securityhub_org.drift_repair import DriftRepair, OrganizationEventForwarding
@@ -37,6 +43,9 @@ if TYPE_CHECKING:
     from cdk_securityhub_org.yaml_declaration import SecurityHubConfig, load_config
 
 _LAZY = {
+    "ConfigurationPolicies": "configuration_policies",
+    "ConfigurationPolicy": "configuration_policies",
+    "PublishedStandard": "configuration_policies",
     "DelegatedAdmin": "delegated_admin",
     "DriftRepair": "drift_repair",
     "InvitationAccepter": "invitation_accepter",
@@ -52,8 +61,12 @@ _LAZY = {
 }
 
 __all__ = [
+    "SELF_MANAGED",
     "AutoEnableStandards",
+    "ConfigurationPolicies",
+    "ConfigurationPolicy",
     "ConfigurationType",
+    "ControlParameter",
     "DelegatedAdmin",
     "DriftRepair",
     "InvitationAccepter",
@@ -63,7 +76,9 @@ __all__ = [
     "OnRegionUnavailable",
     "OrganizationConfiguration",
     "OrganizationEventForwarding",
+    "ParameterType",
     "PrunePolicy",
+    "PublishedStandard",
     "RegionLinkingMode",
     "SecurityHubConfig",
     "SecurityHubConfigurationError",

@@ -95,6 +95,14 @@ _AUTHORIZED_ON = {
     "securityhub:DeleteFindingAggregator": _ON_FINDING_AGGREGATOR,
     "securityhub:CreateFindingAggregator": _ON_ANY,
     "securityhub:ListFindingAggregators": _ON_ANY,
+    "securityhub:ListConfigurationPolicies": _ON_ANY,
+    "securityhub:GetConfigurationPolicy": _ON_ANY,
+    "securityhub:CreateConfigurationPolicy": _ON_ANY,
+    "securityhub:UpdateConfigurationPolicy": _ON_ANY,
+    "securityhub:DeleteConfigurationPolicy": _ON_ANY,
+    "securityhub:ListConfigurationPolicyAssociations": _ON_ANY,
+    "securityhub:StartConfigurationPolicyAssociation": _ON_ANY,
+    "securityhub:StartConfigurationPolicyDisassociation": _ON_ANY,
     "organizations:ListAccounts": _ON_ANY,
     # Typed on the root or OU ARN, which embeds the organization ID: unknown at synth time.
     "organizations:ListAccountsForParent": _ON_ANY,
@@ -108,6 +116,20 @@ _WHY_ANY = {
     "securityhub:CreateFindingAggregator": "has no resource type",
     "securityhub:ListFindingAggregators": "has no resource type",
     "organizations:ListAccounts": "has no resource type",
+    **{
+        f"securityhub:{operation}": "acts on configuration policies whose IDs exist only once created, or on"
+        " targets of the organization"
+        for operation in (
+            "ListConfigurationPolicies",
+            "GetConfigurationPolicy",
+            "CreateConfigurationPolicy",
+            "UpdateConfigurationPolicy",
+            "DeleteConfigurationPolicy",
+            "ListConfigurationPolicyAssociations",
+            "StartConfigurationPolicyAssociation",
+            "StartConfigurationPolicyDisassociation",
+        )
+    },
     "organizations:ListAccountsForParent": "is typed on root/OU ARNs that embed the organization ID",
     "organizations:ListOrganizationalUnitsForParent": "is typed on root/OU ARNs that embed the organization ID",
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 import aws_cdk as cdk
@@ -10,6 +10,7 @@ from aws_cdk import aws_events as events
 
 from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB
 from cdk_securityhub_org._validation import SecurityHubConfigurationError, region_value_problem
+from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy
 from cdk_securityhub_org.dashboard import SecurityHubDashboard
 from cdk_securityhub_org.delegated_admin import DelegatedAdmin
 from cdk_securityhub_org.drift_repair import ORGANIZATIONS_EVENTS_REGION, OrganizationEventForwarding
@@ -46,7 +47,9 @@ class SecurityHubOrganization(cdk.Stage):
     in the management account: unless both stacks are there already, the stage forwards the events to the
     administrator's bus with ``OrganizationEventForwarding``, from the ``Management`` stack when it is in us-east-1,
     else from a third stack ``OrganizationEvents`` (management account, us-east-1), deployed last.
-    ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
+    ``configuration_policies`` and ``policy_associations`` (CENTRAL only) are ``ConfigurationPolicies``'
+    ``policies`` and ``associations``, in the ``Administrator`` stack after ``OrganizationConfiguration``, in the
+    home Region. ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
@@ -78,6 +81,8 @@ class SecurityHubOrganization(cdk.Stage):
         failure_alarm: bool = False,
         enroll_new_accounts: bool = False,
         dashboard: bool = False,
+        configuration_policies: Sequence[ConfigurationPolicy] | None = None,
+        policy_associations: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -150,6 +155,20 @@ class SecurityHubOrganization(cdk.Stage):
                 failure_alarm=alarm_without_members,
             )
         )
+        self.configuration_policies = None
+        if configuration_policies is not None or policy_associations is not None:
+            self.configuration_policies = build(
+                lambda: ConfigurationPolicies(
+                    self.administrator_stack,
+                    "ConfigurationPolicies",
+                    home_region=home_region,
+                    policies=configuration_policies or (),
+                    associations=policy_associations,
+                    configuration_type=str(configuration_type),
+                    removal_policy=removal_policy,
+                    on_region_unavailable=on_region_unavailable,
+                )
+            )
         self.members = None
         if member_list is not None:
             self.members = build(
@@ -172,6 +191,10 @@ class SecurityHubOrganization(cdk.Stage):
             )
         if errors:
             raise SecurityHubConfigurationError.combine(errors)
+        if self.configuration_policies and self.organization_configuration:
+            # Policies exist only under CENTRAL, and CENTRAL can go back to LOCAL only once they are gone: created
+            # after the organization configuration, they are deleted before it.
+            self.configuration_policies.resource.node.add_dependency(self.organization_configuration.resource)
         if self.members and self.organization_configuration:
             # Auto-enable and the configuration type decide how members are enrolled: settle them first.
             self.members.resource.node.add_dependency(self.organization_configuration.resource)

@@ -82,9 +82,23 @@ ORGANIZATIONS_POLICY = KindEntry(
     "AWS Organizations Security Hub CSPM policy",
 )
 
+CONFIGURATION_POLICIES = KindEntry(
+    "Custom::SecurityHubConfigurationPolicies",
+    "configuration_policies",
+    RunsIn.ADMINISTRATOR,
+    "Security Hub configuration policies and their associations",
+)
+
 KINDS: dict[str, KindEntry] = {
     entry.resource_type: entry
-    for entry in (DELEGATED_ADMIN, ORGANIZATION_CONFIGURATION, MEMBERS, INVITATION_ACCEPTER, ORGANIZATIONS_POLICY)
+    for entry in (
+        DELEGATED_ADMIN,
+        ORGANIZATION_CONFIGURATION,
+        MEMBERS,
+        INVITATION_ACCEPTER,
+        CONFIGURATION_POLICIES,
+        ORGANIZATIONS_POLICY,
+    )
 }
 """Every kind, by resource type."""
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 
 class MemberStatus(StrEnum):
@@ -74,3 +76,26 @@ class MemberAccountView:
     hub_enabled: bool
     administrator: AdminDesignation | None
     invitations: tuple[Invitation, ...]
+
+
+@dataclass(frozen=True)
+class LiveConfigurationPolicy:
+    """A configuration policy of the delegated administrator. ``configuration`` is the ``Policy`` union, read
+    only for the policies a pass compares (ListConfigurationPolicies does not return it)."""
+
+    policy_id: str
+    name: str
+    description: str
+    configuration: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class LivePolicyAssociation:
+    """A configuration applied directly to a target (ListConfigurationPolicyAssociations, AssociationType
+    APPLIED): ``configuration`` is a policy ID or ``SELF_MANAGED_SECURITY_HUB``."""
+
+    target: str
+    target_type: str
+    configuration: str
+    status: str
+    status_message: str = ""

@@ -12,8 +12,10 @@ from .live import (
     AdminDesignation,
     Invitation,
     LiveAggregator,
+    LiveConfigurationPolicy,
     LiveMember,
     LiveOrganizationConfiguration,
+    LivePolicyAssociation,
     MemberAccountView,
     MemberStatus,
     OrganizationAccount,
@@ -144,3 +146,43 @@ def accounts_under(organizations: Any, parents: Iterable[str]) -> set[str]:
                 seen.add(child["Id"])
                 queue.append(child["Id"])
     return found
+
+
+CONFIGURATION_PAGE = 100  # ListConfigurationPolicies / ListConfigurationPolicyAssociations maximum
+
+
+def configuration_policies(securityhub: Any) -> list[LiveConfigurationPolicy]:
+    """Every configuration policy's summary (no configuration: see :func:`configuration_policy`)."""
+    return [
+        LiveConfigurationPolicy(item["Id"], item["Name"], item.get("Description") or "")
+        for item in _pages(
+            securityhub, "list_configuration_policies", "ConfigurationPolicySummaries", MaxResults=CONFIGURATION_PAGE
+        )
+    ]
+
+
+def configuration_policy(securityhub: Any, policy_id: str) -> LiveConfigurationPolicy:
+    answer = securityhub.get_configuration_policy(Identifier=policy_id)
+    return LiveConfigurationPolicy(
+        answer["Id"], answer["Name"], answer.get("Description") or "", answer.get("ConfigurationPolicy") or {}
+    )
+
+
+def applied_policy_associations(securityhub: Any) -> dict[str, LivePolicyAssociation]:
+    """The configurations applied directly to a target (inherited ones follow from these), by target ID."""
+    return {
+        item["TargetId"]: LivePolicyAssociation(
+            item["TargetId"],
+            item.get("TargetType", ""),
+            item["ConfigurationPolicyId"],
+            item.get("AssociationStatus", "SUCCESS"),
+            item.get("AssociationStatusMessage") or "",
+        )
+        for item in _pages(
+            securityhub,
+            "list_configuration_policy_associations",
+            "ConfigurationPolicyAssociationSummaries",
+            Filters={"AssociationType": "APPLIED"},
+            MaxResults=CONFIGURATION_PAGE,
+        )
+    }
