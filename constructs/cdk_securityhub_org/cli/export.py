@@ -45,9 +45,8 @@ from cdk_securityhub_org.handler.registry import RunsIn
 
 EXIT_EXPORTED = 0
 SCHEMA_COMMENT = "# yaml-language-server: $schema={}"
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/cdk-securityhub-org/cdk-securityhub-org/main/schema/securityhub.schema.json"
-)
+# Written next to the declaration: the schema of the installed version, which is the one that will read the file.
+SCHEMA_FILE = "securityhub.schema.json"
 # Linking modes whose aggregator names its Regions (the others take none).
 _MODES_WITH_REGIONS = ("SPECIFIED_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED")
 
@@ -307,8 +306,8 @@ def _member_keys(
     explicit accounts otherwise, and the invited accounts in the CSV."""
     present: dict[str, set[str]] = {}  # account -> Regions where it has a member record
     emails: dict[str, str] = {}
-    for region, members in live.members.items():
-        for account_id, member in members.items():
+    for region, region_members in live.members.items():
+        for account_id, member in region_members.items():
             if member.status is MemberStatus.DELETED or account_id == live.administrator:
                 continue
             present.setdefault(account_id, set()).add(region)
