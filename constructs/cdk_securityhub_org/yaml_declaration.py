@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -35,8 +36,13 @@ import yaml
 from aws_cdk import aws_events as events
 
 from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB
-from cdk_securityhub_org._validation import SecurityHubConfigurationError, memory_size_problem, region_value_problem
-from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable, account_id_problem
+from cdk_securityhub_org._validation import (
+    LAMBDA_MEMORY_MB,
+    SecurityHubConfigurationError,
+    memory_size_problem,
+    region_value_problem,
+)
+from cdk_securityhub_org.handler.engine.declaration import REGION_PATTERN, OnRegionUnavailable, account_id_problem
 from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy
 from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     AutoEnableStandards,
@@ -114,6 +120,18 @@ class SecurityHubConfig:
 
 Check = Callable[["_Reader", str, Any], Any]
 
+# The JSON Schema of what each check accepts: the JSON Schema file is derived from the key tables below through it,
+# so the editor's schema and the validation cannot list different keys.
+_JSON_SCHEMA_OF: dict[Check, dict[str, Any]] = {}
+
+
+def _accepts(fragment: dict[str, Any]) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        _JSON_SCHEMA_OF[check] = fragment
+        return check
+
+    return register
+
 
 @dataclass
 class _Reader:
@@ -155,18 +173,21 @@ def _shown(value: Any) -> str:
     return "empty" if value is None else f"{value!r} ({type(value).__name__})"
 
 
+@_accepts({"type": "string", "minLength": 1})
 def _text(reader: _Reader, path: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         reader.add(path, f"is {_shown(value)}; write a non-empty text value")
     return value
 
 
+@_accepts({"type": "boolean"})
 def _flag(reader: _Reader, path: str, value: Any) -> bool:
     if not isinstance(value, bool):
         reader.add(path, f"is {_shown(value)}; write true or false")
     return value
 
 
+@_accepts({"type": "integer", "minimum": LAMBDA_MEMORY_MB[0], "maximum": LAMBDA_MEMORY_MB[1]})
 def _memory_size(reader: _Reader, path: str, value: Any) -> int:
     number = int(value) if isinstance(value, str) and value.isdigit() else value  # numbers arrive as text
     if problem := memory_size_problem(number):
@@ -174,18 +195,27 @@ def _memory_size(reader: _Reader, path: str, value: Any) -> int:
     return number
 
 
+_ACCOUNT_SCHEMA = {"type": "string", "pattern": "^[0-9]{12}$", "description": "a 12-digit account ID, in quotes"}
+
+
+@_accepts(_ACCOUNT_SCHEMA)
 def _account(reader: _Reader, path: str, value: Any) -> str:
     if problem := account_id_problem(value):
         reader.add(path, problem)
     return value
 
 
+_REGION_SCHEMA = {"type": "string", "pattern": REGION_PATTERN, "description": "a Region name such as us-east-1"}
+
+
+@_accepts(_REGION_SCHEMA)
 def _region(reader: _Reader, path: str, value: Any) -> str:
     if problem := region_value_problem(value):
         reader.add(path, problem)
     return value
 
 
+@_accepts({"type": "array", "items": _REGION_SCHEMA, "uniqueItems": True})
 def _regions(reader: _Reader, path: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         reader.add(path, f"is {_shown(value)}; write a list such as [us-east-1, eu-west-1]")
@@ -207,9 +237,10 @@ def _choice(enum: type[Enum]) -> Check:
             return None
         return enum(value)
 
-    return check
+    return _accepts({"enum": [member.value for member in enum]})(check)
 
 
+@_accepts({"enum": ["RETAIN", "DESTROY"]})
 def _removal_policy(reader: _Reader, path: str, value: Any) -> cdk.RemovalPolicy:
     if value not in ("RETAIN", "DESTROY"):
         reader.add(path, f"is {_shown(value)}; use RETAIN or DESTROY")
@@ -217,6 +248,7 @@ def _removal_policy(reader: _Reader, path: str, value: Any) -> cdk.RemovalPolicy
     return cdk.RemovalPolicy[value]
 
 
+@_accepts({"type": "array", "items": {"type": "string"}})
 def _strings(reader: _Reader, path: str, value: Any) -> list[Any]:
     if not isinstance(value, list):
         reader.add(path, f"is {_shown(value)}; write a list")
@@ -230,6 +262,7 @@ _SCHEDULE = re.compile(
 )
 
 
+@_accepts({"type": "string", "pattern": _SCHEDULE.pattern, "description": "rate(6 hours) or cron(0 6 * * ? *)"})
 def _schedule(reader: _Reader, path: str, value: Any) -> events.Schedule | None:
     if not isinstance(value, str) or not _SCHEDULE.match(value):
         reader.add(
@@ -248,6 +281,17 @@ _ORGANIZATION_SCHEMA: dict[str, Check] = {
 }
 
 
+@_accepts(
+    {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {"account_id": _ACCOUNT_SCHEMA, "email": {"type": "string"}},
+            "required": ["account_id"],
+            "additionalProperties": False,
+        },
+    }
+)
 def _accounts(reader: _Reader, path: str, value: Any) -> list[Any]:
     if not isinstance(value, list):
         reader.add(path, f"is {_shown(value)}; write a list of {{account_id: ..., email: ...}}")
@@ -255,6 +299,9 @@ def _accounts(reader: _Reader, path: str, value: Any) -> list[Any]:
     return value
 
 
+@_accepts(
+    {"anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string", "minLength": 1}}]}
+)
 def _csv_files(reader: _Reader, path: str, value: Any) -> list[str]:
     files = [value] if isinstance(value, str) else value
     if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
@@ -263,10 +310,30 @@ def _csv_files(reader: _Reader, path: str, value: Any) -> list[str]:
     return files
 
 
+def _section(keys: Mapping[str, Check], *, empty_allowed: bool = False, required: tuple[str, ...] = ()) -> Check:
+    """A nested mapping of ``keys``; ``empty_allowed``: an empty value (``organization:``) reads as ``{}``."""
+
+    def check(reader: _Reader, path: str, value: Any) -> dict[str, Any]:
+        return reader.mapping(path, (value or {}) if empty_allowed else value, keys, required)
+
+    return _accepts(_object_schema(keys, required, nullable=empty_allowed))(check)
+
+
+def _object_schema(keys: Mapping[str, Check], required: tuple[str, ...], *, nullable: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": ["object", "null"] if nullable else "object",
+        "properties": {key: _JSON_SCHEMA_OF[check] for key, check in keys.items()},
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
 _MEMBERS_SCHEMA: dict[str, Check] = {
     "accounts": _accounts,
     "csv": _csv_files,
-    "organization": lambda reader, path, value: reader.mapping(path, value or {}, _ORGANIZATION_SCHEMA, ()),
+    "organization": _section(_ORGANIZATION_SCHEMA, empty_allowed=True),
     "prune": _choice(PrunePolicy),
     "invite_non_organization_accounts": _flag,
     "restore_disassociated": _flag,
@@ -288,12 +355,30 @@ _TOP_SCHEMA: dict[str, Check] = {
     "allow_replace": _flag,
     "removal_policy": _removal_policy,
     "on_region_unavailable": _choice(OnRegionUnavailable),
-    "members": lambda reader, path, value: reader.mapping(path, value, _MEMBERS_SCHEMA, ()),
+    "members": _section(_MEMBERS_SCHEMA),
     "drift_repair": _schedule,
     "failure_alarm": _flag,
     "enroll_new_accounts": _flag,
     "dashboard": _flag,
 }
+
+
+_REQUIRED = ("management_account_id", "administrator_account_id", "regions")
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of the YAML declaration (``schema/securityhub.schema.json``), from the key tables above."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cdk-securityhub-org declaration (securityhub.yaml)",
+        "description": "A SecurityHubOrganization: the administrator, Regions, organization configuration, members.",
+        **_object_schema(_TOP_SCHEMA, _REQUIRED),
+    }
+
+
+def json_schema_text() -> str:
+    """:func:`json_schema` as the checked-in file's text (stable key order, final newline)."""
+    return json.dumps(json_schema(), indent=2) + "\n"
 
 
 def load_config(path: str | Path) -> SecurityHubConfig:
@@ -313,7 +398,7 @@ def load_config(path: str | Path) -> SecurityHubConfig:
             {str(path): [f"{at}not valid YAML ({getattr(error, 'problem', error)}); fix the syntax there"]}
         ) from error
     reader = _Reader()
-    values = reader.mapping("", document, _TOP_SCHEMA, ("management_account_id", "administrator_account_id", "regions"))
+    values = reader.mapping("", document, _TOP_SCHEMA, _REQUIRED)
     members = values.pop("members", None)
     if members is not None:
         values.update(_member_props(reader, members, path.parent))

@@ -1,6 +1,8 @@
 """``cdk-securityhub-org``: the command line.
 
 - ``plan``: how the live state differs from the declaration (read-only; exit 0 no drift, 2 drift, 1 error).
+- ``export``: the live state written as a YAML declaration and a CSV of invited accounts, to adopt it.
+- ``schema``: write the JSON Schema of the YAML declaration (``schema/securityhub.schema.json``).
 - ``emulate``: serve the emulator, seeded to match a declaration or a cloud assembly.
 - ``simulate``: deploy, update or destroy a cloud assembly against the emulator.
 """
@@ -11,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cdk_securityhub_org.cli import plan
+from cdk_securityhub_org.cli import export, plan, schema
 from cdk_securityhub_org.cli.common import PROGRAM
 from cdk_securityhub_org.cli.report import EXIT_ERROR
 
@@ -21,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog=PROGRAM, description=(__doc__ or "").split("\n\n")[0])
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     plan.add_command(commands)
+    export.add_command(commands)
+    schema.add_command(commands)
     return top
 
 

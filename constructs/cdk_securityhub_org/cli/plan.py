@@ -57,7 +57,21 @@ def add_command(commands: Any) -> None:
     source.add_argument("--config", type=Path, help="the YAML declaration (as app.py reads it)")
     source.add_argument("--assembly", type=Path, help="a synthesized cloud assembly directory (cdk.out)")
     plan.add_argument("--stack", action="append", help="in an assembly, only stacks matching this glob (repeatable)")
-    credentials = plan.add_argument_group("credentials")
+    add_credential_options(plan)
+    output = plan.add_argument_group("output")
+    output.add_argument("--json", action="store_true", help="machine-readable output on stdout")
+    output.add_argument(
+        "--progress",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="progress on stderr: auto shows it when stderr is a terminal and the run takes a while",
+    )
+    plan.set_defaults(run=run_plan)
+
+
+def add_credential_options(command: argparse.ArgumentParser) -> None:
+    """The credential options of the commands that read the live state (``plan``, ``export``): one account each."""
+    credentials = command.add_argument_group("credentials")
     credentials.add_argument("--profile", help="AWS profile for every account (default: the environment)")
     credentials.add_argument("--management-profile", help="profile for the management account (DelegatedAdmin)")
     credentials.add_argument(
@@ -73,15 +87,6 @@ def add_command(commands: Any) -> None:
         action="store_true",
         help="the endpoint is the emulator: sign as each resource's account (access key ID = account ID)",
     )
-    output = plan.add_argument_group("output")
-    output.add_argument("--json", action="store_true", help="machine-readable output on stdout")
-    output.add_argument(
-        "--progress",
-        choices=("auto", "always", "never"),
-        default="auto",
-        help="progress on stderr: auto shows it when stderr is a terminal and the run takes a while",
-    )
-    plan.set_defaults(run=run_plan)
 
 
 def run_plan(args: argparse.Namespace, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -143,7 +148,12 @@ class Sessions:
     def for_resource(self, resource: DeclaredResource, expected: str | None) -> tuple[boto3.session.Session, str]:
         """The session to read ``resource`` with, and its account. Refuses credentials of another account."""
         region = self._args.region or resource.region or DEFAULT_REGION
-        role = KINDS[resource.resource_type].runs_in
+        return self.for_account(KINDS[resource.resource_type].runs_in, expected, region, resource.name)
+
+    def for_account(
+        self, role: RunsIn, expected: str | None, region: str, acting: str
+    ) -> tuple[boto3.session.Session, str]:
+        """The session of the ``role`` account (``expected`` when known) for ``acting``, what reads with it."""
         key = (expected, self._profile(role), region)
         with self._lock:
             if key not in self._cache:
@@ -154,7 +164,7 @@ class Sessions:
                 role, "--profile"
             )
             raise PlanError(
-                f"{resource.name} acts in account {expected} ({role}), but the credentials are for account {account};"
+                f"{acting} acts in account {expected} ({role}), but the credentials are for account {account};"
                 f" pass {option} or --assume-role for account {expected}"
             )
         return session, account

@@ -92,6 +92,14 @@ def finding_aggregator(securityhub: Any) -> LiveAggregator | None:
     )
 
 
+def configuration_policy_names(securityhub: Any) -> list[str]:
+    """The names of the central configuration policies (read in the home Region, where they live)."""
+    return [
+        item["Name"]
+        for item in _pages(securityhub, "list_configuration_policies", "ConfigurationPolicySummaries", MaxResults=100)
+    ]
+
+
 def hub_enabled(securityhub: Any) -> bool:
     try:
         securityhub.describe_hub()
