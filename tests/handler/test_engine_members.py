@@ -302,3 +302,13 @@ def test_max_prune_that_is_not_a_number_of_accounts_is_refused_with_the_fix(make
     org = make_org(member_count=2)
     with pytest.raises(DeclarationError, match=r"MaxPrune: max_prune '-1' is not a number of accounts; write a whole"):
         deploy(members, org.admin).run("Create", all_accounts(org, MaxPrune="-1"))
+
+
+def test_the_failure_reason_quotes_aws_text_with_the_real_region(make_org, deploy):
+    org = make_org(member_count=3)  # no administrator designated: Security Hub is not enabled in its account
+    with pytest.raises(ReconcileFailed) as caught:
+        deploy(members, org.admin).run("Create", excluding_management(org))
+    message = str(caught.value)
+    assert "<Region>" not in message
+    assert f"is not subscribed to AWS Security Hub in {REGIONS[0]}" in message
+    assert f"in {', '.join(REGIONS)}:" in message  # one line for the same failure in every Region
