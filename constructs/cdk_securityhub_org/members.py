@@ -23,6 +23,7 @@ from cdk_securityhub_org.handler.kinds.members.spec import (
     MemberListLocation,
     MembersSpec,
     PrunePolicy,
+    max_prune_problem,
     parse_members,
 )
 from cdk_securityhub_org.handler.registry import MEMBERS
@@ -45,6 +46,9 @@ class Members(Construct):
         ``"DISASSOCIATE"`` disassociates them, ``"DELETE_INVITED"`` also deletes invited accounts' member records.
     :param invite_non_organization_accounts: invite declared accounts outside the organization. Default: ``True``.
     :param restore_disassociated: re-enrol declared accounts that were disassociated. Default: ``True``.
+    :param max_prune: the most members one pass (a deploy or a drift repair) may disassociate or delete in one
+        Region; a pass that would remove more removes nothing there and fails, naming the count, the first accounts
+        and this prop. ``0`` refuses any removal. Default: the larger of 10% of the declared members and 25.
     :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
         is concrete.
     :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
@@ -83,6 +87,7 @@ class Members(Construct):
         prune: PrunePolicy | str = PrunePolicy.NONE,
         invite_non_organization_accounts: bool = True,
         restore_disassociated: bool = True,
+        max_prune: int | None = None,
         administrator_account_id: str | None = None,
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
@@ -124,6 +129,7 @@ class Members(Construct):
                 "invite_non_organization_accounts", invite_non_organization_accounts
             ),
             restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
+            max_prune=_max_prune(problems, max_prune),
         )
         memory_size = problems.memory_size("reconciler_memory_size", reconciler_memory_size)
         problems.round_trip(inline_spec.to_properties(), parse_members)
@@ -200,3 +206,13 @@ def _member_list_file(text: str) -> Path:
         partial.write_text(text, encoding="utf-8")
         partial.replace(path)
     return path
+
+
+def _max_prune(problems: Problems, value: object) -> int | None:
+    if value is None:
+        return None
+    if problem := max_prune_problem(value):
+        problems.add("max_prune", problem)
+        return None
+    assert isinstance(value, int)
+    return value

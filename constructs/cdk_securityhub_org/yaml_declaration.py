@@ -43,7 +43,7 @@ from cdk_securityhub_org._validation import (
     region_value_problem,
 )
 from cdk_securityhub_org.handler.engine.declaration import REGION_PATTERN, OnRegionUnavailable, account_id_problem
-from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy
+from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy, max_prune_problem
 from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     AutoEnableStandards,
     ConfigurationType,
@@ -105,6 +105,7 @@ class SecurityHubConfig:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
+    max_prune: int | None = None
     members_reconciler_memory_size: int = DEFAULT_MEMORY_MB
     drift_repair: events.Schedule | None = None
     failure_alarm: bool = False
@@ -191,6 +192,14 @@ def _flag(reader: _Reader, path: str, value: Any) -> bool:
 def _memory_size(reader: _Reader, path: str, value: Any) -> int:
     number = int(value) if isinstance(value, str) and value.isdigit() else value  # numbers arrive as text
     if problem := memory_size_problem(number):
+        reader.add(path, problem)
+    return number
+
+
+@_accepts({"type": "integer", "minimum": 0, "description": "the most members a pass may remove per Region"})
+def _max_prune(reader: _Reader, path: str, value: Any) -> int:
+    number = int(value) if isinstance(value, str) and value.isdigit() else value  # numbers arrive as text
+    if problem := max_prune_problem(number):
         reader.add(path, problem)
     return number
 
@@ -337,6 +346,7 @@ _MEMBERS_SCHEMA: dict[str, Check] = {
     "prune": _choice(PrunePolicy),
     "invite_non_organization_accounts": _flag,
     "restore_disassociated": _flag,
+    "max_prune": _max_prune,
     "reconciler_memory_size": _memory_size,
 }
 

@@ -164,3 +164,19 @@ def test_deploy_passes_emit_changed_under_the_logical_id_unless_the_construct_na
     assert {d["Resource"] for d in documents} == {"Resource"}  # the harness's LogicalResourceId
     assert sum(d["Changed"] for d in documents) == 3 * len(REGIONS)
     assert all("Repaired" not in d for d in documents)
+
+
+def test_drift_repair_and_the_preview_keep_to_the_prune_limit(make_org, deploy):
+    org = make_org(member_count=30)
+    designate(org, deploy)
+    deploy(members, org.admin).run("Create", member_properties(org))
+    org.emulator.reset_calls()
+    # The last deployed declaration now lists one account: the other 28 members would be disassociated.
+    narrowed = {**member_properties(org), "MemberList": {"Accounts": [{"AccountId": org.accounts[1]}]}}
+    narrowed["Prune"] = "DISASSOCIATE"
+    preview = members.KIND.preview(parse_members(narrowed), tuple(REGIONS), Clients(org.admin))
+    blocked = [issue.reason for plans in preview.plans.values() for plan in plans for issue in plan.blocked]
+    assert len(blocked) == len(REGIONS) and all("would remove 28 members" in reason for reason in blocked)
+    with pytest.raises(scheduled.DriftNotRepaired, match=r"more than the limit of 25.*set max_prune to 28 or more"):
+        scheduled.handler(repair_event(members.KIND.resource_type, narrowed), LambdaContext(org.admin))
+    assert org.writes() == []

@@ -161,3 +161,28 @@ def test_invitation_not_sent_yet_is_reported_pending(make_org, deploy):
         "Create", {"Regions": REGIONS, "AdministratorAccountId": org.admin, "ExpectedAccount": GUEST}
     )
     assert data["Pending"] == str(len(REGIONS)) and data["Changed"] == "0"
+
+
+def test_an_accepter_whose_account_has_members_refuses_before_any_write(make_org, deploy):
+    org = make_org(member_count=3)
+    org.world.add_standalone_account(GUEST, email="guest@example.com")
+    org.world.add_standalone_account(STRANGER, email="stranger@example.com")
+    deploy(delegated_admin, org.management).run("Create", admin_properties(org))
+    # The guest is an administrator itself: the stranger is its member, in every Region.
+    for region in REGIONS:
+        guest = org.securityhub(GUEST, region)
+        guest.enable_security_hub()
+        guest.create_members(AccountDetails=[{"AccountId": STRANGER, "Email": "stranger@example.com"}])
+        guest.invite_members(AccountIds=[STRANGER])
+        stranger = org.securityhub(STRANGER, region)
+        stranger.enable_security_hub()
+        (invitation,) = stranger.list_invitations()["Invitations"]
+        stranger.accept_administrator_invitation(AdministratorId=GUEST, InvitationId=invitation["InvitationId"])
+    listed = {"Accounts": [{"AccountId": GUEST, "Email": "guest@example.com"}]}
+    deploy(members, org.admin).run("Create", {"Regions": REGIONS, "ExpectedAccount": org.admin, "MemberList": listed})
+    org.emulator.reset_calls()
+    accepter = deploy(invitation_accepter, GUEST)
+    with pytest.raises(ReconcileFailed, match=r"is a Security Hub administrator itself .* cannot accept an invitation"):
+        accepter.run("Create", {"Regions": REGIONS, "AdministratorAccountId": org.admin, "ExpectedAccount": GUEST})
+    assert org.writes(account=GUEST) == []
+    assert all(org.members(region)[GUEST] == "Invited" for region in REGIONS)

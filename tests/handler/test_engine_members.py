@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cdk_securityhub_org.handler.engine.custom_resource import ReconcileFailed
+from cdk_securityhub_org.handler.engine.declaration import DeclarationError
 from cdk_securityhub_org.handler.kinds.delegated_admin import kind as delegated_admin
 from cdk_securityhub_org.handler.kinds.members import kind as members
 from cdk_securityhub_org.testing.emulator import FaultConfig
@@ -263,3 +264,51 @@ def test_no_email_address_reaches_the_logs(make_org, deploy, capsys):
     out = capsys.readouterr().out
     assert GUEST in out and "@example.com" not in out
     assert "@example.com" not in str(caught.value)
+
+
+def test_a_prune_beyond_the_default_limit_fails_before_any_removal_and_names_the_prop(make_org, deploy):
+    org = make_org(member_count=40)
+    designate(org, deploy)
+    resource = deploy(members, org.admin)
+    resource.run("Create", excluding_management(org))
+    enrolled = org.members("us-east-1")
+    org.emulator.reset_calls()
+    # An empty list with prune: every one of the 39 members would go, above the default limit of 25.
+    empty = all_accounts(org, MemberList={"Accounts": []}, Prune="DISASSOCIATE")
+    with pytest.raises(ReconcileFailed) as caught:
+        resource.run("Update", empty)
+    message = str(caught.value)
+    assert "would remove 39 members" in message and "more than the limit of 25" in message
+    assert "set max_prune to 39 or more" in message and sorted(enrolled)[0] in message
+    assert org.writes() == []
+    assert org.members("us-east-1") == enrolled
+
+
+def test_a_prune_within_max_prune_goes_ahead_and_one_above_it_is_refused(make_org, deploy):
+    org = make_org(member_count=12)
+    designate(org, deploy)
+    resource = deploy(members, org.admin)
+    resource.run("Create", excluding_management(org))
+    keep = org.accounts[1:9]  # 3 of the 11 members are no longer declared
+    listed = all_accounts(org, MemberList={"Accounts": [{"AccountId": a} for a in keep]}, Prune="DISASSOCIATE")
+    with pytest.raises(ReconcileFailed, match=r"would remove 3 members .*limit of 2 \(max_prune\)"):
+        resource.run("Update", {**listed, "MaxPrune": "2"})  # CloudFormation delivers numbers as text
+    assert org.writes(operation="DisassociateMembers") == []
+    resource.run("Update", {**listed, "MaxPrune": "3"})
+    assert {a for a, s in org.members("eu-west-1").items() if s == "Enabled"} == set(keep)
+
+
+def test_max_prune_that_is_not_a_number_of_accounts_is_refused_with_the_fix(make_org, deploy):
+    org = make_org(member_count=2)
+    with pytest.raises(DeclarationError, match=r"MaxPrune: max_prune '-1' is not a number of accounts; write a whole"):
+        deploy(members, org.admin).run("Create", all_accounts(org, MaxPrune="-1"))
+
+
+def test_the_failure_reason_quotes_aws_text_with_the_real_region(make_org, deploy):
+    org = make_org(member_count=3)  # no administrator designated: Security Hub is not enabled in its account
+    with pytest.raises(ReconcileFailed) as caught:
+        deploy(members, org.admin).run("Create", excluding_management(org))
+    message = str(caught.value)
+    assert "<Region>" not in message
+    assert f"is not subscribed to AWS Security Hub in {REGIONS[0]}" in message
+    assert f"in {', '.join(REGIONS)}:" in message  # one line for the same failure in every Region

@@ -116,3 +116,24 @@ def test_enable_describe_disable_hub(org, aws, aws_error):
     assert response["ResponseMetadata"]["HTTPStatusCode"] == 409
     hub.disable_security_hub()
     aws_error("InvalidAccessException", hub.describe_hub)
+
+
+def test_an_administrator_with_members_cannot_accept_an_invitation(org, aws, aws_error, inviter, designate):
+    inviter.invite_members(AccountIds=[org.standalone])
+    member = aws("securityhub", org.standalone)
+    member.enable_security_hub()
+    invitation_id = member.list_invitations()["Invitations"][0]["InvitationId"]
+    member.accept_administrator_invitation(AdministratorId=org.standalone_2, InvitationId=invitation_id)
+    designate("us-east-1")
+    admin = aws("securityhub", org.admin)
+    admin.create_members(AccountDetails=[{"AccountId": org.standalone_2, "Email": "s2@example.com"}])
+    admin.invite_members(AccountIds=[org.standalone_2])
+    (invitation,) = [i for i in inviter.list_invitations()["Invitations"] if i["AccountId"] == org.admin]
+    response = aws_error(
+        "InvalidInputException",
+        inviter.accept_administrator_invitation,
+        AdministratorId=org.admin,
+        InvitationId=invitation["InvitationId"],
+    )
+    assert "an administrator account cannot accept an invitation" in response["Error"]["Message"]
+    assert _status(admin, org.standalone_2) == "Invited"

@@ -653,6 +653,13 @@ class SecurityHub(EmulatedService):
                 f"Account {ctx.account} is already associated with administrator {hub.administrator.account_id}; "
                 "disassociate from it first"
             )
+        if any(r.status in ASSOCIATED_STATUSES for r in hub.members):
+            # Security Hub user guide, "Restrictions and recommendations on account management" (Restrictions on
+            # administrator-member relationships): an account cannot be both an administrator and a member.
+            raise _invalid_input(
+                f"Account {ctx.account} is an administrator account with members in {ctx.region}; an administrator "
+                "account cannot accept an invitation"
+            )
         admin_members = self.world.hub(sender, ctx.region).members
         record = admin_members.get(ctx.account)
         if record is None or record.status != "Invited":

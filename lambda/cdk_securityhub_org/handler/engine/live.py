@@ -76,6 +76,8 @@ class MemberAccountView:
     hub_enabled: bool
     administrator: AdminDesignation | None
     invitations: tuple[Invitation, ...]
+    # The account is an administrator itself (it has associated members): it cannot accept an invitation.
+    has_members: bool = False
 
 
 @dataclass(frozen=True)

@@ -121,7 +121,8 @@ def member_account_view(securityhub: Any) -> MemberAccountView:
         Invitation(item["AccountId"], item["InvitationId"])
         for item in _pages(securityhub, "list_invitations", "Invitations", MaxResults=MEMBERS_PAGE)
     )
-    return MemberAccountView(enabled, administrator, invitations)
+    has_members = enabled and bool(securityhub.list_members(OnlyAssociated=True, MaxResults=1).get("Members"))
+    return MemberAccountView(enabled, administrator, invitations, has_members)
 
 
 def organization_account_pages(organizations: Any) -> Iterator[dict[str, OrganizationAccount]]:

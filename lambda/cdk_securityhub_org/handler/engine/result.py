@@ -116,16 +116,27 @@ class Outcome:
 
     def failure_message(self, issues: list[tuple[str, Issue]], limit: int = RESPONSE_BUDGET_BYTES // 2) -> str:
         """A stack-event reason that names the Regions and accounts, cut to fit the response limit."""
-        grouped: dict[tuple[str, str], list[str]] = {}
+        # The same failure in many Regions is one line naming all of them. AWS's text often names the Region it
+        # came from, so failures are grouped on the text with the Region taken out, and the line quotes the first
+        # Region's text as AWS wrote it.
+        grouped: dict[tuple[str, str], list[tuple[str, str]]] = {}
         for region, issue in issues:
-            # The same failure in many Regions is one line naming all of them.
-            grouped.setdefault((issue.subject, issue.reason.replace(region, "<Region>")), []).append(region)
-        lines = [f"{subject} in {', '.join(regions)}: {reason}" for (subject, reason), regions in grouped.items()]
+            key = (issue.subject, issue.reason.replace(region, "\0"))
+            grouped.setdefault(key, []).append((region, issue.reason))
+        lines = [_failure_line(subject, failures) for (subject, _), failures in grouped.items()]
         head = f"{len(lines)} item(s) could not be reconciled: "
         return _bounded(head + "; ".join(lines), limit)
 
     def log_record(self) -> dict[str, Any]:
         return {"complete": self.complete, "writes": self.writes, "regions": [r.detail() for r in self.regions]}
+
+
+def _failure_line(subject: str, failures: list[tuple[str, str]]) -> str:
+    regions = [region for region, _ in failures]
+    first_region, reason = failures[0]
+    if any(other != reason for _, other in failures[1:]):
+        reason += f" (as {first_region} reported it; the other Regions name themselves)"
+    return f"{subject} in {', '.join(regions)}: {reason}"
 
 
 def _bounded(text: str, limit: int) -> str:

@@ -13,6 +13,7 @@ def actions(spec: InvitationAccepterSpec) -> frozenset[str]:
         "securityhub:EnableSecurityHub",
         "securityhub:GetAdministratorAccount",
         "securityhub:ListInvitations",
+        "securityhub:ListMembers",
         "securityhub:AcceptAdministratorInvitation",
     }
     if spec.scope.removal_policy is RemovalPolicy.DESTROY:

@@ -17,6 +17,13 @@ def plan_acceptance(region: str, administrator: str, view: MemberAccountView) ->
     if current and current.account_id != administrator and current.status in ("Enabled", "Associated"):
         reason = f"already a member of administrator {current.account_id}; disassociate from it first"
         return RegionPlan(region, blocked=(Issue(administrator, reason),))
+    if view.has_members:
+        reason = (
+            "this account is a Security Hub administrator itself (it has members in this Region), and an"
+            " administrator cannot accept an invitation; disassociate its members first, or have the administrator"
+            " enrol it some other way"
+        )
+        return RegionPlan(region, blocked=(Issue(administrator, reason),))
     invitation = next((i for i in view.invitations if i.sender == administrator), None)
     if invitation is None:
         return RegionPlan(region, pending=(Issue(administrator, "no invitation from the administrator yet"),))

@@ -172,7 +172,7 @@ def _fetch(location: MemberListLocation, clients: Clients) -> MemberListDocument
 def converge(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:
     document = load_member_list(spec, clients)
     explicit = explicit_members(document, clients.account)
-    policy = MemberPolicy(spec.prune, spec.invite_non_organization_accounts, spec.restore_disassociated)
+    policy = MemberPolicy(spec.prune, spec.invite_non_organization_accounts, spec.restore_disassociated, spec.max_prune)
     organization = _OrganizationStream(clients, document)
     if document.selectors:
         organization.start()

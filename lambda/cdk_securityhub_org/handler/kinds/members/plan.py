@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Container, Iterable, Mapping
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ...engine.live import (
@@ -12,7 +12,10 @@ from ...engine.live import (
 )
 from ...engine.plan import Action, RegionPlan, combine_plans, whole_batches
 from ...engine.result import Issue
-from .spec import MemberAccount, MemberListDocument, PrunePolicy
+from .spec import DEFAULT_MAX_PRUNE_ACCOUNTS, MemberAccount, MemberListDocument, PrunePolicy, prune_limit
+
+# How many of the accounts a refused prune would remove the failure names (the reason must stay small).
+PRUNE_ACCOUNTS_SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class MemberPolicy:
     prune: PrunePolicy = PrunePolicy.NONE
     invite: bool = True
     restore_disassociated: bool = True
+    max_prune: int | None = None
 
 
 def explicit_members(document: MemberListDocument, administrator: str) -> dict[str, MemberAccount]:
@@ -86,7 +90,7 @@ def plan_members(
     return combine_plans(
         [
             plan_enrollment(region, desired, live, organization, policy),
-            plan_prune(region, desired, live, organization, policy.prune),
+            plan_prune(region, desired, live, organization, policy.prune, max_prune=policy.max_prune),
         ]
     )
 
@@ -147,14 +151,19 @@ def plan_enrollment(
 
 def plan_prune(
     region: str,
-    declared: Container[str],
+    declared: Collection[str],
     live: Mapping[str, LiveMember],
     organization: Mapping[str, OrganizationAccount],
     prune: PrunePolicy,
+    *,
+    max_prune: int | None = None,
 ) -> RegionPlan:
     """The members that ``declared`` (the whole declared list) does not name: left alone, disassociated, or also
     deleted when invited, as ``prune`` says. Only membership of ``organization`` tells an invited account apart, and
-    only DELETE_INVITED needs it."""
+    only DELETE_INVITED needs it.
+
+    More members than :func:`prune_limit` allows makes the plan blocked, with no action: nothing is removed in the
+    Region, and the failure names the count, the first accounts and the prop to raise."""
     if prune is PrunePolicy.NONE:
         return RegionPlan(region)
     disassociate, delete = [], []
@@ -167,11 +176,32 @@ def plan_prune(
         invited = account_id not in organization
         if prune is PrunePolicy.DELETE_INVITED and invited and member.status is not MemberStatus.DELETED:
             delete.append(account_id)
+    removed = sorted({*disassociate, *delete})
+    limit = prune_limit(max_prune, len(declared))
+    if len(removed) > limit:
+        return RegionPlan(region, blocked=(_over_prune_limit(removed, limit, max_prune, len(declared), prune),))
     actions = [
         Action("DisassociateMembers", batch_key="AccountIds", items=tuple(disassociate)),
         Action("DeleteMembers", batch_key="AccountIds", items=tuple(delete)),
     ]
     return RegionPlan(region, actions=tuple(a for a in actions if a.items))
+
+
+def _over_prune_limit(
+    removed: Sequence[str], limit: int, max_prune: int | None, declared: int, prune: PrunePolicy
+) -> Issue:
+    shown = ", ".join(removed[:PRUNE_ACCOUNTS_SHOWN]) + (", …" if len(removed) > PRUNE_ACCOUNTS_SHOWN else "")
+    origin = (
+        "max_prune"
+        if max_prune is not None
+        else f"the default, the larger of 10% of the {declared} declared members and {DEFAULT_MAX_PRUNE_ACCOUNTS}"
+    )
+    return Issue(
+        "prune",
+        f"prune {prune.value} would remove {len(removed)} members ({shown}), more than the limit of {limit}"
+        f" ({origin}); nothing was disassociated or deleted. Check the member list; if the removal is intended,"
+        f" set max_prune to {len(removed)} or more",
+    )
 
 
 def needs_organization(member: LiveMember, declared: Container[str], prune: PrunePolicy) -> bool:
@@ -215,7 +245,14 @@ class StreamedMembers:
             [
                 self._carried,
                 plan_enrollment(self._region, remaining, self._live, organization, self._policy),
-                plan_prune(self._region, declared, self._live, organization, self._policy.prune),
+                plan_prune(
+                    self._region,
+                    declared,
+                    self._live,
+                    organization,
+                    self._policy.prune,
+                    max_prune=self._policy.max_prune,
+                ),
             ]
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -97,6 +98,8 @@ class MembersSpec:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
+    # The most members one pass may disassociate or delete in one Region; None: prune_limit's default.
+    max_prune: int | None = None
 
     def to_properties(self) -> dict[str, Any]:
         properties: dict[str, Any] = {
@@ -105,11 +108,49 @@ class MembersSpec:
             "InviteNonOrganizationAccounts": self.invite_non_organization_accounts,
             "RestoreDisassociated": self.restore_disassociated,
         }
+        if self.max_prune is not None:
+            properties["MaxPrune"] = self.max_prune
         if isinstance(self.member_list, MemberListLocation):
             properties["MemberListLocation"] = self.member_list.to_json()
         else:
             properties["MemberList"] = self.member_list.to_json()
         return properties
+
+
+# The default blast-radius limit: a pass that removes more than this many members in one Region, or this share of
+# the declared list where that is larger, is far more likely a wrong list (an empty CSV, a wrong OU) than intent.
+DEFAULT_MAX_PRUNE_ACCOUNTS = 25
+DEFAULT_MAX_PRUNE_SHARE = 0.10
+
+
+def prune_limit(max_prune: int | None, declared_members: int) -> int:
+    """How many members one pass may disassociate or delete in one Region: ``max_prune`` when declared, otherwise
+    the larger of 10% of the declared members and 25 accounts."""
+    if max_prune is not None:
+        return max_prune
+    return max(DEFAULT_MAX_PRUNE_ACCOUNTS, math.ceil(declared_members * DEFAULT_MAX_PRUNE_SHARE))
+
+
+def max_prune_problem(value: object) -> str | None:
+    """What is wrong with a declared ``max_prune``: it is a whole number of accounts, 0 or more."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return None
+    return (
+        f"max_prune {value!r} is not a number of accounts; write a whole number, 0 or more (0 refuses any"
+        " disassociation), or leave it out for the default (the larger of 10% of the declared members and 25)"
+    )
+
+
+def _parse_max_prune(reader: PropertyReader) -> int | None:
+    value = reader.properties.get("MaxPrune")
+    if value is None:
+        return None
+    number = int(value) if isinstance(value, str) and value.isdigit() else value  # CloudFormation sends text
+    if problem := max_prune_problem(number):
+        reader.problems.append(f"property MaxPrune: {problem}")
+        return None
+    assert isinstance(number, int)
+    return number
 
 
 def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberListDocument:
@@ -195,6 +236,7 @@ def parse_members(properties: Mapping[str, Any]) -> MembersSpec:
         prune=reader.choice("Prune", PrunePolicy, PrunePolicy.NONE),
         invite_non_organization_accounts=reader.flag("InviteNonOrganizationAccounts", True),
         restore_disassociated=reader.flag("RestoreDisassociated", True),
+        max_prune=_parse_max_prune(reader),
     )
     if isinstance(member_list, MemberListDocument) and any(
         a.account_id == scope.expected_account for a in member_list.accounts
