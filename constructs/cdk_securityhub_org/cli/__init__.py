@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cdk_securityhub_org.cli import plan
+from cdk_securityhub_org.cli import emulate, plan, simulate
 from cdk_securityhub_org.cli.common import PROGRAM
 from cdk_securityhub_org.cli.report import EXIT_ERROR
 
@@ -21,6 +21,8 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog=PROGRAM, description=(__doc__ or "").split("\n\n")[0])
     commands = top.add_subparsers(dest="command", metavar="COMMAND")
     plan.add_command(commands)
+    emulate.add_command(commands)
+    simulate.add_command(commands)
     return top
 
 
