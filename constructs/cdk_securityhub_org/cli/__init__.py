@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from cdk_securityhub_org.cli import export, plan, schema
+from cdk_securityhub_org.cli import emulate, export, plan, schema, simulate
 from cdk_securityhub_org.cli.common import PROGRAM
 from cdk_securityhub_org.cli.report import EXIT_ERROR
 
@@ -25,6 +25,8 @@ def parser() -> argparse.ArgumentParser:
     plan.add_command(commands)
     export.add_command(commands)
     schema.add_command(commands)
+    emulate.add_command(commands)
+    simulate.add_command(commands)
     return top
 
 

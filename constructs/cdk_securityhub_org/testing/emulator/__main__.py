@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from pathlib import Path
-from types import FrameType
 
 from cdk_securityhub_org.testing.emulator.faults import FaultConfig
 from cdk_securityhub_org.testing.emulator.harness import Emulator
@@ -37,18 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.state and args.state.exists():
         world.load(json.loads(args.state.read_text()))
     emulator = Emulator(world, faults=FaultConfig(rate_limit=not args.no_rate_limit), host=args.host, port=args.port)
-    stop = threading.Event()
 
-    def _on_signal(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _on_signal)
-    signal.signal(signal.SIGINT, _on_signal)
-    with emulator:
-        print(f"AWS emulator listening on {emulator.endpoint_url}", flush=True)
+    def _announce(running: Emulator) -> None:
+        print(f"AWS emulator listening on {running.endpoint_url}", flush=True)
         print(f"management account {world.management_account}; control API at /_emulator/", flush=True)
-        while not stop.wait(0.5):
-            pass
+
+    emulator.serve_until_signalled(_announce)
     if args.state:
         args.state.write_text(json.dumps(world.to_dict(), indent=1))
         print(f"state written to {args.state}", flush=True)

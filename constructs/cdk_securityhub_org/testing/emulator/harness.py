@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import threading
-from types import TracebackType
+from collections.abc import Callable
+from types import FrameType, TracebackType
 from typing import Any
 
 import boto3
@@ -81,6 +83,21 @@ class Emulator:
 
     def __enter__(self) -> Emulator:
         return self.start()
+
+    def serve_until_signalled(self, announce: Callable[[Emulator], None]) -> None:
+        """Serve in the foreground until SIGINT or SIGTERM (a command line's emulator): ``announce`` runs once the
+        endpoint is bound, so that it can print the URL (port 0 is known only then)."""
+        stop = threading.Event()
+
+        def _on_signal(signum: int, frame: FrameType | None) -> None:
+            stop.set()
+
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        with self:
+            announce(self)
+            while not stop.wait(0.5):
+                pass
 
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -541,13 +541,16 @@ class World:
             if candidate not in self.accounts:
                 return candidate
 
-    def add_organizational_unit(self, name: str, parent_id: str | None = None) -> str:
-        """Create an OU under ``parent_id`` (default: the root); returns its ID."""
+    def add_organizational_unit(self, name: str, parent_id: str | None = None, *, ou_id: str | None = None) -> str:
+        """Create an OU under ``parent_id`` (default: the root); returns its ID. ``ou_id`` keeps an ID a
+        declaration names, so that its selectors and exclusions match the emulated OU."""
         with self.lock:
             parent = parent_id or self.root_id
             if parent != self.root_id and parent not in self.organizational_units:
                 raise ValueError(f"unknown parent {parent}")
-            ou_id = f"ou-{self.root_id[2:]}-{_random_id(self._rng, 8)}"
+            if ou_id in self.organizational_units:
+                raise ValueError(f"organizational unit {ou_id} already exists")
+            ou_id = ou_id or f"ou-{self.root_id[2:]}-{_random_id(self._rng, 8)}"
             self.organizational_units[ou_id] = OrganizationalUnit(ou_id, name, parent)
             return ou_id
 
