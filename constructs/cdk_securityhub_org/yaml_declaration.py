@@ -99,6 +99,7 @@ class SecurityHubConfig:
     prune: PrunePolicy = PrunePolicy.NONE
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
+    allow_empty_member_list: bool = False
     members_reconciler_memory_size: int = DEFAULT_MEMORY_MB
     drift_repair: events.Schedule | None = None
     failure_alarm: bool = False
@@ -270,6 +271,7 @@ _MEMBERS_SCHEMA: dict[str, Check] = {
     "prune": _choice(PrunePolicy),
     "invite_non_organization_accounts": _flag,
     "restore_disassociated": _flag,
+    "allow_empty_member_list": _flag,
     "reconciler_memory_size": _memory_size,
 }
 
