@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import aws_cdk as cdk
 import jsii
-from constructs import Construct, IConstruct, IValidation
 
 from cdk_securityhub_org.handler.kinds.members.spec import MemberListDocument, PrunePolicy
+from constructs import Construct, IConstruct, IValidation
 
 if TYPE_CHECKING:
     from cdk_securityhub_org.delegated_admin import DelegatedAdmin

@@ -167,7 +167,7 @@ def test_plan_refuses_more_explicit_accounts_than_the_quota(count, invite, cap):
         "MemberList": {"Accounts": [{"AccountId": f"{n:012d}"} for n in range(10**6, 10**6 + count)]},
         "InviteNonOrganizationAccounts": invite,
     }
-    with pytest.raises(DeclarationError, match=f"declares {count:,} accounts.*declare at most {cap}"):
+    with pytest.raises(DeclarationError, match=rf"declares {count:,} accounts.*declare at most {cap}"):
         parse_members(properties)
     properties["MemberList"]["Accounts"].pop()
     assert len(parse_members(properties).member_list.accounts) == count - 1

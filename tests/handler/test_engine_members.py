@@ -285,6 +285,6 @@ def test_a_member_list_from_s3_over_the_quota_is_refused_before_any_write(make_o
         "InviteNonOrganizationAccounts": "false",
     }
     org.emulator.reset_calls()
-    with pytest.raises(DeclarationError, match="declares 10,001 accounts.*declare at most 10,000"):
+    with pytest.raises(DeclarationError, match=r"declares 10,001 accounts.*declare at most 10,000"):
         deploy(members, org.admin).run("Create", properties)
     assert org.writes() == []

@@ -451,7 +451,7 @@ PROPS_CASES = [
             {"member_list": MemberList.from_accounts(["444455556666"]), "prune": "DISASSOCIATE"},
             {"member_list": MemberList.from_accounts(["555566667777"]), "prune": "DELETE_INVITED"},
         ),
-        f"First and Second both prune the members of {ADMINISTRATOR} in ['us-east-1']",
+        f"Stack/First and Stack/Second both prune the members of {ADMINISTRATOR} in ['us-east-1']",
         "declare them in one Members (MemberList.union), or set prune='NONE' on all but one",
     ),
     Bad(
@@ -460,7 +460,7 @@ PROPS_CASES = [
         lambda _: two_constructs(
             DelegatedAdmin, MANAGEMENT, {"admin_account_id": ADMINISTRATOR}, {"admin_account_id": MEMBER}
         ),
-        f"First names {ADMINISTRATOR}, Second names {MEMBER}",
+        f"Stack/First names {ADMINISTRATOR}, Stack/Second names {MEMBER}",
         "name the same account in each, or keep one DelegatedAdmin",
     ),
     Bad(
