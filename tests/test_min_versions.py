@@ -23,4 +23,6 @@ def test_requirements_min_pins_exactly_the_declared_lower_bounds():
     )
     pinned = {name.lower(): version for name, version in pinned.items()}
     for name, version in lower_bounds.items():
-        assert pinned.get(name) == version, f"requirements-min.txt pins {name} {pinned.get(name)}, pyproject declares >={version}"
+        assert pinned.get(name) == version, (
+            f"requirements-min.txt pins {name} {pinned.get(name)}, pyproject declares >={version}"
+        )

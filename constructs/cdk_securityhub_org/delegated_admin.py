@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 
+from cdk_securityhub_org._app_guards import AppDeclarations
 from cdk_securityhub_org._provider import custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
@@ -77,6 +78,16 @@ class DelegatedAdmin(Construct):
         problems.round_trip(self.spec.to_properties(), parse_delegated_admin)
         between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         problems.raise_if_any()
+        AppDeclarations.of(self).designations.append(self)
+        if management is not None and management == self.spec.admin_account_id:
+            # Security Hub user guide, "Recommendations for managing multiple accounts"; under CENTRAL the
+            # organization configuration refuses it outright.
+            cdk.Annotations.of(self).add_warning_v2(
+                "cdk-securityhub-org:management-account-administrator",
+                f"admin_account_id {management} is the management account: AWS recommends another account as the"
+                " Security Hub administrator (the management account should run only what must run there), and"
+                " central configuration does not allow it; name a security tooling account instead",
+            )
 
         self.resource = custom_resource(
             self,

@@ -76,7 +76,17 @@ class MemberList:
         header = ",".join(CSV_HEADER)
         if not lines:
             return cls(_read_problems=(f"{name}: the file is empty; its first line must be the header {header!r}",))
+        if all(_semicolon_separated(line) for line in lines if line.strip()):
+            return cls(
+                _read_problems=(
+                    f"{name}: the file is separated by semicolons, as spreadsheets in some locales save CSV; save it"
+                    f" with commas, so that its first line is {header!r}",
+                )
+            )
         problems: list[str] = []
+        # Editors and spreadsheets end the file with an empty line; only a blank line between accounts is suspect.
+        while len(lines) > 1 and not lines[-1].strip():
+            lines = lines[:-1]
         rows = list(enumerate(lines, start=1))
         first = _cells(lines[0])
         if [cell.lower() for cell in first] != [cell.lower() for cell in CSV_HEADER]:
@@ -95,6 +105,9 @@ class MemberList:
                 problems.append(f"{where}: the line is blank; remove it")
                 continue
             cells = _cells(line)
+            if len(cells) == 1 and _semicolon_separated(line):
+                problems.append(f"{where}: {line!r} is separated by semicolons; save it with commas")
+                continue
             if len(cells) != len(CSV_HEADER):
                 problems.append(f"{where}: {line!r} has {len(cells)} fields; write 'account ID,email'")
                 continue
@@ -185,6 +198,11 @@ class MemberList:
         return MemberListDocument(
             accounts=tuple(merged[account_id] for account_id in sorted(merged)), selectors=self._selectors
         )
+
+
+def _semicolon_separated(line: str) -> bool:
+    """Whether ``line`` has the header's or an account row's two fields, separated by a semicolon."""
+    return "," not in line and len(line.split(";")) == len(CSV_HEADER)
 
 
 def _cells(line: str) -> list[str]:

@@ -13,6 +13,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_events as events
 from aws_cdk import aws_s3_assets as s3_assets
 
+from cdk_securityhub_org._app_guards import AppDeclarations
 from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB, custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
@@ -53,6 +54,8 @@ class Members(Construct):
         is concrete.
     :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
+    :param allow_empty_member_list: allow ``prune`` with a member list that declares no account and no
+        organization selector, which removes every member. Default: ``False`` (synth refuses it).
     :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
         deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
     :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
@@ -96,6 +99,7 @@ class Members(Construct):
         enroll_new_accounts: bool = False,
         management_account_id: str | None = None,
         reconciler_memory_size: int = DEFAULT_MEMORY_MB,
+        allow_empty_member_list: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -131,6 +135,19 @@ class Members(Construct):
             restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
             max_prune=_max_prune(problems, max_prune),
         )
+        _refuse_pruning_everything(
+            problems,
+            inline_spec,
+            isinstance(member_list, MemberList) and not member_list.problems,
+            problems.flag("allow_empty_member_list", allow_empty_member_list),
+        )
+        if administrator is None:
+            cdk.Annotations.of(self).add_warning_v2(
+                "cdk-securityhub-org:members-account-unknown",
+                f"the account of stack {cdk.Stack.of(self).stack_name} is not known at synth time, so the handler"
+                " cannot check that it runs in the administrator account, and synth cannot check that the"
+                " administrator is not in its own member list; give administrator_account_id, or an env account",
+            )
         memory_size = problems.memory_size("reconciler_memory_size", reconciler_memory_size)
         problems.round_trip(inline_spec.to_properties(), parse_members)
         between_deploys = BetweenDeploys(
@@ -142,6 +159,7 @@ class Members(Construct):
             ),
         )
         problems.raise_if_any()
+        AppDeclarations.of(self).members.append(self)
 
         self.document = document
         text = document.dumps()
@@ -172,6 +190,21 @@ class Members(Construct):
             memory_size=memory_size,
         )
         self.drift_repair = between_deploys.build(self, MEMBERS, self.spec.to_properties())
+
+
+def _refuse_pruning_everything(problems: Problems, spec: MembersSpec, list_read: bool, allowed: bool) -> None:
+    """A member list that declares nothing makes pruning remove every member: often a CSV left with its header
+    only. It must be asked for by name."""
+    document = spec.member_list
+    if not list_read or not isinstance(document, MemberListDocument) or document.accounts or document.selectors:
+        return
+    if spec.prune is not PrunePolicy.NONE and not allowed:
+        problems.add(
+            "member_list",
+            f"declares no account and no organization selector, so prune={spec.prune.value!r} would remove every"
+            " member in every declared Region; add the accounts (is the CSV only a header?), set prune='NONE',"
+            " or set allow_empty_member_list=True to remove them all",
+        )
 
 
 def _enrollment_events_from(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
 
+from cdk_securityhub_org._app_guards import AppDeclarations
 from cdk_securityhub_org._provider import custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, partition_of, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
@@ -120,6 +121,7 @@ class OrganizationConfiguration(Construct):
         problems.round_trip(self.spec.to_properties(), parse_organization_configuration)
         between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         problems.raise_if_any()
+        AppDeclarations.of(self).configurations.append(self)
 
         self.resource = custom_resource(
             self,

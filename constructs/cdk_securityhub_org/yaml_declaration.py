@@ -106,6 +106,7 @@ class SecurityHubConfig:
     invite_non_organization_accounts: bool = True
     restore_disassociated: bool = True
     max_prune: int | None = None
+    allow_empty_member_list: bool = False
     members_reconciler_memory_size: int = DEFAULT_MEMORY_MB
     drift_repair: events.Schedule | None = None
     failure_alarm: bool = False
@@ -347,6 +348,7 @@ _MEMBERS_SCHEMA: dict[str, Check] = {
     "invite_non_organization_accounts": _flag,
     "restore_disassociated": _flag,
     "max_prune": _max_prune,
+    "allow_empty_member_list": _flag,
     "reconciler_memory_size": _memory_size,
 }
 

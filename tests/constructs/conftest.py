@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
-
 import csv
+import importlib.util
 import os
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from securityhub_templates import SynthesizedStack, stack_templates
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGEMENT, ADMINISTRATOR, INVITED = "111111111111", "222222222222", "333333333333"
+OTHER_ADMINISTRATOR = "444444444444"
 LARGE_LIST_ROWS = 10_000
 
 
@@ -112,7 +112,8 @@ def variants(tmp_path_factory: pytest.TempPathFactory) -> Variants:
         prune="DELETE_INVITED",
     )
     medium_members = Members(
-        stack("MediumMembers", ADMINISTRATOR),
+        # Another organization's administrator: two pruning Members of one administrator would fight.
+        stack("MediumMembers", OTHER_ADMINISTRATOR),
         "Members",
         member_list=MemberList.from_csv(write_member_csv(inputs / "medium.csv", 300))
         | MemberList.from_organization(organizational_units=["ou-ab12-cdefgh34"]),

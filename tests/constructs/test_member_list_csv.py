@@ -98,3 +98,25 @@ def test_every_problem_of_a_file_is_reported_at_once(tmp_path):
     with pytest.raises(SecurityHubConfigurationError) as caught:
         members.document()
     assert all(problem in str(caught.value) for problem in members.problems)
+
+
+def test_a_trailing_blank_line_is_accepted(tmp_path):
+    members = read(tmp_path, "Account ID,Email\n111111111111,a@example.com\n\n")
+    assert members.problems == []
+    assert members.document().accounts == (MemberAccount("111111111111", "a@example.com"),)
+
+
+def test_a_semicolon_separated_file_gets_one_problem_naming_the_fix(tmp_path):
+    (problem,) = read(tmp_path, "Account ID;Email\n111111111111;a@example.com\n222222222222;\n").problems
+    assert "the file is separated by semicolons" in problem
+    assert "save it with commas" in problem
+
+
+def test_a_semicolon_separated_row_under_a_comma_header_is_named(tmp_path):
+    (problem,) = read(tmp_path, "Account ID,Email\n111111111111;a@example.com\n").problems
+    assert "line 2: '111111111111;a@example.com' is separated by semicolons; save it with commas" in problem
+
+
+def test_an_email_with_surrounding_spaces_gets_the_trimmed_value_as_the_fix():
+    (problem,) = MemberList.from_accounts([("111111111111", " a@example.com ")]).problems
+    assert "email ' a@example.com ' has surrounding spaces; write 'a@example.com'" in problem

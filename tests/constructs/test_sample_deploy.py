@@ -67,6 +67,8 @@ def test_changed_declaration_updates_only_the_difference(deployed, tmp_path: Pat
     removed = sorted(a for a in world.accounts if world.accounts[a].in_organization and a not in (ADMIN, SANDBOX))[3]
     declaration["members"]["organization"]["exclude_accounts"] = [SANDBOX, removed]
     declaration["members"]["prune"] = "DISASSOCIATE"
+    # Auto-enable would enrol new accounts of the organization that the pruning list leaves out: synth refuses both.
+    declaration["auto_enable"] = False
     declaration["members"]["csv"] = str(REPO / "examples" / "members.csv")
     changed = tmp_path / "securityhub.yaml"
     changed.write_text(yaml.safe_dump(declaration))
@@ -85,7 +87,9 @@ def test_changed_declaration_updates_only_the_difference(deployed, tmp_path: Pat
     assert result.ok, result.failures
     assert [r.logical_id for r in result.custom_resources if "Members" in r.logical_id]
     writes = emulator.calls(writes_only=True, service="securityhub")
-    assert sorted((c.operation, c.region) for c in writes) == sorted(("DisassociateMembers", r) for r in REGIONS)
+    assert sorted((c.operation, c.region) for c in writes) == sorted(
+        [("DisassociateMembers", r) for r in REGIONS] + [("UpdateOrganizationConfiguration", r) for r in REGIONS]
+    )
     assert all(members(emulator, r)[removed] == "Removed" for r in REGIONS)
 
 

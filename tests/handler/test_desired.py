@@ -158,3 +158,16 @@ def test_property_parsing_raises_only_the_documented_error(properties):
 def test_member_list_document_parsing_raises_only_the_documented_error(body):
     with contextlib.suppress(DeclarationError):
         parse_member_list_document(body)
+
+
+@pytest.mark.parametrize(("count", "invite", "cap"), [(11_001, "true", "11,000"), (10_001, "false", "10,000")])
+def test_plan_refuses_more_explicit_accounts_than_the_quota(count, invite, cap):
+    properties = {
+        "Regions": ["us-east-1"],
+        "MemberList": {"Accounts": [{"AccountId": f"{n:012d}"} for n in range(10**6, 10**6 + count)]},
+        "InviteNonOrganizationAccounts": invite,
+    }
+    with pytest.raises(DeclarationError, match=rf"declares {count:,} accounts.*declare at most {cap}"):
+        parse_members(properties)
+    properties["MemberList"]["Accounts"].pop()
+    assert len(parse_members(properties).member_list.accounts) == count - 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import pytest
 from cdk_securityhub_org.handler.engine.custom_resource import ReconcileFailed
 from cdk_securityhub_org.handler.engine.declaration import DeclarationError
@@ -312,3 +315,24 @@ def test_the_failure_reason_quotes_aws_text_with_the_real_region(make_org, deplo
     assert "<Region>" not in message
     assert f"is not subscribed to AWS Security Hub in {REGIONS[0]}" in message
     assert f"in {', '.join(REGIONS)}:" in message  # one line for the same failure in every Region
+
+
+def test_a_member_list_from_s3_over_the_quota_is_refused_before_any_write(make_org, deploy):
+    org = make_org(member_count=3)
+    designate(org, deploy)
+    accounts = [{"AccountId": f"{n:012d}"} for n in range(10**6, 10**6 + 10_001)]
+    body = json.dumps({"Accounts": accounts}).encode()
+    s3 = org.emulator.client("s3", org.admin, "us-east-1")
+    s3.create_bucket(Bucket="assets")
+    s3.put_object(Bucket="assets", Key="members.json", Body=body)
+    location = {"Bucket": "assets", "Key": "members.json", "Sha256": hashlib.sha256(body).hexdigest()}
+    properties = {
+        "Regions": REGIONS,
+        "ExpectedAccount": org.admin,
+        "MemberListLocation": location,
+        "InviteNonOrganizationAccounts": "false",
+    }
+    org.emulator.reset_calls()
+    with pytest.raises(DeclarationError, match=r"declares 10,001 accounts.*declare at most 10,000"):
+        deploy(members, org.admin).run("Create", properties)
+    assert org.writes() == []

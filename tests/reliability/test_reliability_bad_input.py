@@ -58,8 +58,8 @@ def app_with_stack(account: str | None) -> tuple[cdk.App, cdk.Stack]:
 # ------------------------------------------------------------------------------------------------------ the CSV
 
 
-def members_csv(content: str | bytes, *, name: str = "members.csv") -> Build:
-    """A Members construct of the administrator reading a CSV file with ``content``."""
+def members_csv(content: str | bytes, *, name: str = "members.csv", **props: object) -> Build:
+    """A Members construct of the administrator reading a CSV file with ``content``, with ``props``."""
 
     def build(tmp: Path) -> cdk.App:
         path = tmp / name
@@ -68,7 +68,7 @@ def members_csv(content: str | bytes, *, name: str = "members.csv") -> Build:
         else:
             path.write_text(content, newline="")
         app, stack = app_with_stack(ADMINISTRATOR)
-        Members(stack, "Members", member_list=MemberList.from_csv(path), regions=["us-east-1"])
+        Members(stack, "Members", member_list=MemberList.from_csv(path), regions=["us-east-1"], **props)
         return app
 
     return build
@@ -98,8 +98,22 @@ CSV_CASES = [
         "csv-semicolon-separated",
         "csv",
         members_csv(CSV_HEADER + "111111111111;a@example.com\n"),
-        "'111111111111;a@example.com' has 1 fields",
-        FIELDS,
+        "'111111111111;a@example.com' is separated by semicolons",
+        "save it with commas",
+    ),
+    Bad(
+        "csv-semicolon-locale-export",
+        "csv",
+        members_csv("Account ID;Email\n111111111111;a@example.com\n"),
+        "members.csv: the file is separated by semicolons",
+        "save it with commas",
+    ),
+    Bad(
+        "csv-header-only-with-prune",
+        "csv",
+        members_csv(CSV_HEADER, prune="DISASSOCIATE"),
+        "prune='DISASSOCIATE' would remove every member",
+        "is the CSV only a header?), set prune='NONE', or set allow_empty_member_list=True",
     ),
     Bad(
         "csv-tab-separated",
@@ -203,6 +217,14 @@ def organization(**props: object) -> Build:
         return app
 
     return build
+
+
+def two_constructs(kind: type, account: str, first: dict[str, object], second: dict[str, object]) -> cdk.App:
+    """Two constructs of ``kind`` side by side in one stack: each valid alone, in conflict together."""
+    app, stack = app_with_stack(account)
+    for name, props in (("First", first), ("Second", second)):
+        kind(stack, name, regions=["us-east-1"], **props)
+    return app
 
 
 ONE_OF = "use one of them"
@@ -400,6 +422,55 @@ PROPS_CASES = [
         "name the administrator that invited it",
     ),
     Bad(
+        "props-email-padded",
+        "props",
+        members(member_list=MemberList.from_accounts([("444455556666", " a@example.com ")])),
+        "email ' a@example.com ' has surrounding spaces",
+        "write 'a@example.com'",
+    ),
+    Bad(
+        "props-prune-empty-list",
+        "props",
+        members(member_list=MemberList.from_accounts([]), prune="DELETE_INVITED"),
+        "prune='DELETE_INVITED' would remove every member",
+        "set allow_empty_member_list=True to remove them all",
+    ),
+    Bad(
+        "props-members-over-the-quota",
+        "props",
+        members(member_list=MemberList.from_accounts(f"{n:012d}" for n in range(10**6, 10**6 + 11_001))),
+        "the member list declares 11,001 accounts",
+        "declare at most 11,000",
+    ),
+    Bad(
+        "props-two-pruning-members-one-administrator",
+        "props",
+        lambda _: two_constructs(
+            Members,
+            ADMINISTRATOR,
+            {"member_list": MemberList.from_accounts(["444455556666"]), "prune": "DISASSOCIATE"},
+            {"member_list": MemberList.from_accounts(["555566667777"]), "prune": "DELETE_INVITED"},
+        ),
+        f"Stack/First and Stack/Second both prune the members of {ADMINISTRATOR} in ['us-east-1']",
+        "declare them in one Members (MemberList.union), or set prune='NONE' on all but one",
+    ),
+    Bad(
+        "props-two-administrators",
+        "props",
+        lambda _: two_constructs(
+            DelegatedAdmin, MANAGEMENT, {"admin_account_id": ADMINISTRATOR}, {"admin_account_id": MEMBER}
+        ),
+        f"Stack/First names {ADMINISTRATOR}, Stack/Second names {MEMBER}",
+        "name the same account in each, or keep one DelegatedAdmin",
+    ),
+    Bad(
+        "props-auto-enable-excluded-pruned",
+        "props",
+        organization(member_list=MemberList.from_organization(exclude_accounts=[MEMBER]), prune="DISASSOCIATE"),
+        f"with a member list that excludes the accounts ['{MEMBER}']",
+        "set auto_enable=False, or prune='NONE'",
+    ),
+    Bad(
         "props-deployment-region-typo",
         "props",
         organization(deployment_region="us-east-9"),
@@ -555,6 +626,29 @@ YAML_CASES = [
         "write it as name@example.com",
     ),
     Bad(
+        "yaml-member-email-padded",
+        "yaml",
+        yaml_document(REGIONS + 'members:\n  accounts:\n    - {account_id: "444455556666", email: " a@example.com"}\n'),
+        "email ' a@example.com' has surrounding spaces",
+        "write 'a@example.com'",
+    ),
+    Bad(
+        "yaml-prune-no-accounts",
+        "yaml",
+        yaml_document(REGIONS + "members:\n  accounts: []\n  prune: DISASSOCIATE\n"),
+        "prune='DISASSOCIATE' would remove every member",
+        "or set allow_empty_member_list=True",
+    ),
+    Bad(
+        "yaml-auto-enable-excluded-pruned",
+        "yaml",
+        yaml_document(
+            REGIONS + 'members:\n  organization:\n    exclude_accounts: ["000000000009"]\n  prune: DISASSOCIATE\n'
+        ),
+        "excludes the accounts ['000000000009']",
+        "set auto_enable=False, or prune='NONE'",
+    ),
+    Bad(
         "yaml-member-key-typo",
         "yaml",
         yaml_document(REGIONS + 'members:\n  accounts:\n    - {account_id: "444455556666", mail: a@example.com}\n'),
@@ -593,11 +687,18 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
-def attempt(case: Bad, tmp: Path, emulator: Emulator) -> SecurityHubConfigurationError | None:
-    """Synthesize the case; if that works, deploy it: a wrongly accepted input then reaches the emulator."""
+def attempt(case: Bad, tmp: Path, emulator: Emulator) -> Exception | None:
+    """Synthesize the case; if that works, deploy it: a wrongly accepted input then reaches the emulator.
+
+    A construct's own problems raise ``SecurityHubConfigurationError``; conflicts between constructs are found by
+    the app-wide CDK validation, which aws-cdk-lib raises (through jsii) as "Validation failed"."""
     try:
         assembly = case.build(tmp).synth()
     except SecurityHubConfigurationError as error:
+        return error
+    except RuntimeError as error:
+        if "Validation failed" not in str(error):
+            raise
         return error
     CloudFormationSimulator(emulator.endpoint_url).deploy(assembly.directory)
     return None

@@ -83,6 +83,8 @@ def account_id_problem(value: object) -> str | None:
 def email_problem(value: str) -> str | None:
     if _EMAIL.match(value):
         return None
+    if value != value.strip() and _EMAIL.match(value.strip()):
+        return f"email {value!r} has surrounding spaces; write {value.strip()!r}"
     return f"email {value!r} is not a valid email address; write it as name@example.com"
 
 

@@ -38,6 +38,7 @@ from .spec import (
     MemberListDocument,
     MemberListLocation,
     MembersSpec,
+    member_count_problem,
     parse_member_list_document,
     parse_members,
 )
@@ -152,8 +153,11 @@ def _merged(arrivals: list[Arrival]) -> Arrival:
 
 def load_member_list(spec: MembersSpec, clients: Clients) -> MemberListDocument:
     if isinstance(spec.member_list, MemberListDocument):
-        return spec.member_list
-    return _fetch(spec.member_list, clients)
+        return spec.member_list  # parse_members checked its size
+    document = _fetch(spec.member_list, clients)
+    if problem := member_count_problem(document, spec.invite_non_organization_accounts):
+        raise DeclarationError([problem])
+    return document
 
 
 def _fetch(location: MemberListLocation, clients: Clients) -> MemberListDocument:

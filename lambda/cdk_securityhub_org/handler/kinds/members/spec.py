@@ -153,6 +153,30 @@ def _parse_max_prune(reader: PropertyReader) -> int | None:
     return number
 
 
+# Security Hub user guide, "Quotas for Security Hub" (and seed facts): per Region, an administrator has at most
+# 10,000 members through Organizations and 1,000 by invitation.
+MAX_ORGANIZATION_MEMBERS = 10_000
+MAX_INVITED_MEMBERS = 1_000
+
+
+def member_count_problem(document: MemberListDocument, invite_non_organization_accounts: bool) -> str | None:
+    """Why the explicit accounts of ``document`` cannot all be members of one administrator, with the fix.
+
+    Which accounts are outside the organization is known only at deploy time, so the cap is the most the two
+    quotas together allow: more than that fails whichever accounts are invited."""
+    cap = MAX_ORGANIZATION_MEMBERS + (MAX_INVITED_MEMBERS if invite_non_organization_accounts else 0)
+    count = len(document.accounts)
+    if count <= cap:
+        return None
+    quota = f"{MAX_ORGANIZATION_MEMBERS:,} organization accounts"
+    if invite_non_organization_accounts:
+        quota += f" and {MAX_INVITED_MEMBERS:,} invited accounts"
+    return (
+        f"the member list declares {count:,} accounts, more than an administrator can have as members in a Region"
+        f" ({quota}); declare at most {cap:,}, or split them between administrators of separate organizations"
+    )
+
+
 def _parse_member_list(value: Any, problems: list[str], where: str) -> MemberListDocument:
     if not isinstance(value, Mapping):
         problems.append(f"{where} must be an object with Accounts and OrganizationSelectors")
@@ -238,6 +262,10 @@ def parse_members(properties: Mapping[str, Any]) -> MembersSpec:
         restore_disassociated=reader.flag("RestoreDisassociated", True),
         max_prune=_parse_max_prune(reader),
     )
+    if isinstance(member_list, MemberListDocument) and (
+        problem := member_count_problem(member_list, spec.invite_non_organization_accounts)
+    ):
+        reader.problems.append(problem)
     if isinstance(member_list, MemberListDocument) and any(
         a.account_id == scope.expected_account for a in member_list.accounts
     ):
