@@ -35,8 +35,8 @@ def _wrapper(path: Path, lines: list[str]) -> str:
 
 
 def profiled_python(directory: Path, python: str = sys.executable) -> str:
-    """A wrapper that runs each handler process under cProfile (per-thread CPU time), leaving a ``.prof`` file per
-    process in ``directory``."""
+    """A wrapper that runs each handler process under cProfile (every thread, by its CPU clock), leaving a
+    ``.prof`` file per process in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
     quoted = shlex.quote(python)
     return _wrapper(
@@ -85,7 +85,7 @@ BUCKETS: tuple[tuple[str, Where], ...] = (
     ("threads, locks, queues", _in("/threading.py", "concurrent/futures", "/queue.py")),
     ("start-up: imports", _in("<frozen importlib", "<frozen zipimport")),
 )
-WAITING = "waiting (locks, tokens, sleeps, socket reads): not CPU"
+WAITING = "inside blocking calls (locks, sleeps, socket reads)"
 BLOCKING_BUILTINS = _builtin(
     "acquire' of '_thread", "time.sleep", "recv_into' of '_socket", "select.", "poll' of", "connect' of '_socket"
 )
@@ -122,12 +122,11 @@ CUMULATIVE = {
 
 @dataclass(frozen=True)
 class Breakdown:
-    """Where the time of some handler processes' threads went, from their profiles (wall time per thread, so the
-    time spent blocked is its own bucket, :data:`WAITING`)."""
+    """Where the CPU of some handler processes' threads went, from their profiles (each thread's CPU clock)."""
 
     processes: int
     total_seconds: float
-    """Own time of every bucket but :data:`WAITING`: the CPU the profile sees."""
+    """Own time of every bucket but :data:`WAITING` (the CPU spent in blocking calls, shown apart)."""
     waiting_seconds: float
     buckets: tuple[tuple[str, float], ...]
     """Own time by bucket but :data:`WAITING`, largest first: they add up to ``total_seconds``."""
