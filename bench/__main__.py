@@ -35,6 +35,16 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--full", action="store_true", help="the whole matrix: N in 100, 1,000, 10,000 x R in 1, 4, 17")
     parser.add_argument("--sizes", type=_sizes, help="sizes to run with the organization selector, e.g. 100x1,1000x4")
     parser.add_argument("--csv-sizes", type=_sizes, help="sizes to run with an explicit CSV as well")
+    parser.add_argument(
+        "--cpu-limited-sizes",
+        type=_sizes,
+        help="run these sizes again with each handler process held to 0.29 of a CPU (a cgroup quota), e.g. 10000x17",
+    )
+    parser.add_argument(
+        "--profile",
+        type=pathlib.Path,
+        help="run the handler processes under cProfile, keep the profiles here and print where their CPU went",
+    )
     parser.add_argument("--baseline-accounts", type=int, help="run the baselines at most at this N, extrapolate beyond")
     parser.add_argument("--synth-rows", help="CSV lengths of the sample-app synth comparison, e.g. 10,10000")
     parser.add_argument("--synth-repeats", type=int, help="synth runs per CSV length (the fastest counts)")
@@ -59,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = replace(plan, sizes=arguments.sizes)
     if arguments.csv_sizes is not None:
         plan = replace(plan, csv_sizes=arguments.csv_sizes)
+    if arguments.cpu_limited_sizes is not None:
+        plan = replace(plan, cpu_limited_sizes=arguments.cpu_limited_sizes)
     if arguments.baseline_accounts is not None:
         plan = replace(plan, baseline_accounts=arguments.baseline_accounts)
     if arguments.synth_rows:
@@ -72,8 +84,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     results = runner.run(
-        plan, arguments.workdir, with_baselines=not arguments.no_baselines, with_synth=not arguments.no_synth
+        plan,
+        arguments.workdir,
+        with_baselines=not arguments.no_baselines,
+        with_synth=not arguments.no_synth,
+        profile=arguments.profile,
     )
+    if arguments.profile is not None:
+        from .handler_process import profile_report  # noqa: PLC0415 - only when profiling
+
+        print(profile_report(arguments.profile, results.library), file=sys.stderr)
     elapsed = time.monotonic() - started
     markdown_path, plot_path = report.write(results, arguments.output, elapsed)
     print(f"wrote {markdown_path} and {plot_path} in {elapsed / 60:.1f} minutes", file=sys.stderr)

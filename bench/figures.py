@@ -52,6 +52,9 @@ PASS_MARGIN = 0.5
 
 CALLS_TARGET = 1.05
 WALL_TARGET = 1.3
+CPU_TARGET = LAMBDA_VCPU * WALL_TARGET
+"""The CPU a pass may use, as a multiple of its rate-limit bound, for a 512 MB Lambda (about 0.29 of a vCPU) to
+keep within ``WALL_TARGET`` x the bound: about 0.38."""
 SYNTH_TARGET = 2.0
 
 SECURITY_HUB = "securityhub"
@@ -173,6 +176,8 @@ class CaseResult:
     """Name -> (start, end) seconds after the first call: when the Organizations read and the writes ran."""
     measured_accounts: int = 0
     """For an extrapolated baseline: the N it was run at (0: run at this size)."""
+    cpu_limit: float | None = None
+    """The fraction of a CPU each handler process was held to (a cgroup quota); None: a whole core each."""
 
     @property
     def total_calls(self) -> int:

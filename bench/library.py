@@ -24,8 +24,10 @@ policy allows, made with the administrator's credentials) and from the simulator
 
 from __future__ import annotations
 
+import contextlib
 import json
 import resource
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +53,7 @@ from .common import (
     verify_enrolled,
 )
 from .figures import Case, CaseResult, Need, Size, count_calls, minimum_calls
+from .handler_process import held_to_cpu, profiled_python
 
 STACK = "BenchAdministrator"
 MEMBERS_TYPE = "Custom::SecurityHubMembers"
@@ -125,16 +128,31 @@ def _members_report(result: DeployResult) -> CustomResourceReport:
 
 
 class LibraryRun:
-    """The three cases of one size and member-list kind, in order, against one emulator."""
+    """The three cases of one size and member-list kind, in order, against one emulator.
+
+    ``cpu_limit``: hold each handler process to this fraction of a CPU (a cgroup quota; raises
+    ``CpuQuotaUnavailable`` where the machine does not allow it). ``profile``: run the handler processes under
+    cProfile, each case's profiles in a directory of its own under this one.
+    """
 
     def __init__(
-        self, size: Size, kind: str, workdir: Path, *, seed: int = 7, progress: Progress = stderr_progress
+        self,
+        size: Size,
+        kind: str,
+        workdir: Path,
+        *,
+        seed: int = 7,
+        progress: Progress = stderr_progress,
+        cpu_limit: float | None = None,
+        profile: Path | None = None,
     ) -> None:
         self.size = size
         self.kind = kind
         self.workdir = workdir
         self.seed = seed
         self.progress = progress
+        self.cpu_limit = cpu_limit
+        self.profile = profile
         self.regions = regions_for(size)
         self.world, self.administrator, self.members = organization(size, seed)
         self.assembly: Assembly | None = None
@@ -143,8 +161,12 @@ class LibraryRun:
     def system(self) -> str:
         return self.kind
 
+    @property
+    def label(self) -> str:
+        return f"{self.kind}-{self.size.accounts}x{self.size.regions}"
+
     def run(self) -> list[CaseResult]:
-        label = f"{self.kind}-{self.size.accounts}x{self.size.regions}"
+        label = self.label
         self.assembly = synthesize(
             self.workdir / label,
             self.kind,
@@ -155,17 +177,32 @@ class LibraryRun:
         )
         faults = bench_faults()
         results: list[CaseResult] = []
-        with Emulator(self.world, faults=faults) as emulator:
-            simulator = CloudFormationSimulator(emulator.endpoint_url)
+        with contextlib.ExitStack() as stack:
+            python = sys.executable
+            if self.cpu_limit is not None:
+                python = stack.enter_context(held_to_cpu(self.cpu_limit, self.workdir / f"{label}-held"))
+            emulator = stack.enter_context(Emulator(self.world, faults=faults))
+            simulator = CloudFormationSimulator(emulator.endpoint_url, python=python)
             designate(emulator, self.world, self.administrator, self.regions)
-            results.append(self._case(emulator, simulator=simulator, faults=faults, case="fresh", touch=None))
-            results.append(
-                self._case(emulator, simulator=simulator, faults=faults, case="converged", touch="converged")
+            cases: tuple[tuple[Case, str | None], ...] = (
+                ("fresh", None),
+                ("converged", "converged"),
+                ("drift", "drift"),
             )
-            drifted = inject_drift(emulator, self.administrator, self.members, self.regions, self.seed)
-            results.append(
-                self._case(emulator, simulator=simulator, faults=faults, case="drift", touch="drift", drifted=drifted)
-            )
+            for case, touch in cases:
+                drifted = 0
+                if case == "drift":
+                    drifted = inject_drift(emulator, self.administrator, self.members, self.regions, self.seed)
+                if self.profile is not None:
+                    # The same deployed stacks, their handlers started under cProfile.
+                    simulator = CloudFormationSimulator(
+                        emulator.endpoint_url,
+                        state=simulator.state,
+                        python=profiled_python(self.profile / label / case, python),
+                    )
+                results.append(
+                    self._case(emulator, simulator=simulator, faults=faults, case=case, touch=touch, drifted=drifted)
+                )
         return results
 
     def _need(self, case: Case, drifted: int) -> Need:
@@ -232,6 +269,7 @@ class LibraryRun:
             longest_pass_seconds=report.longest_pass_seconds,
             peak_memory_mb=max((i.max_memory_mb for i in invocations), default=0.0),
             cpu_seconds=cpu_seconds,
+            cpu_limit=self.cpu_limit,
             changed=int(report.data.get("Changed", 0)),
             failed=int(report.data.get("Failed", 0)),
             phases=phases,
@@ -241,5 +279,6 @@ class LibraryRun:
             f" (min {result.total_minimum:,}, x{result.calls_ratio:.3f})  wall {result.wall_seconds:7.1f} s"
             f" (bound {result.lower_bound_seconds:.1f} s, x{result.wall_ratio:.2f})  passes {result.passes}"
             f"  peak {result.peak_memory_mb:.0f} MB  cpu {result.cpu_seconds:.1f} s"
+            + (f" (held to {self.cpu_limit:.2f} of a CPU)" if self.cpu_limit is not None else "")
         )
         return result

@@ -18,8 +18,10 @@ from .figures import (
     CALLS_TARGET,
     CASE_TITLES,
     CASES,
+    CPU_TARGET,
     LAMBDA_MEMORY_MB,
     LAMBDA_TIMEOUT_SECONDS,
+    LAMBDA_VCPU,
     PASS_MARGIN,
     PROVIDER_TIMEOUT_SECONDS,
     SYNTH_TARGET,
@@ -31,6 +33,9 @@ from .figures import (
 from .runner import Results
 
 LARGEST = Size(10_000, 17)
+CPU_PROFILE = Path(__file__).with_name("cpu_profile.md")
+"""Where the handler's CPU goes (profiles before and after, the levers measured): kept by hand, since profiling is
+a run of its own (``python -m bench --profile DIR``), and copied into every ``results.md``."""
 FIXED_COST_BOUND_SECONDS = 3.0
 """Below this bound (30 calls: the burst) the handlers' fixed costs, not the rate limit, set the time."""
 OPERATION_ORDER = ("ListMembers", "CreateMembers", "ListAccounts", "GetObject", "GetMembers")
@@ -250,7 +255,10 @@ def verdicts(results: Results) -> list[Verdict]:
     else:
         found.append(Verdict("Template size does not grow with N; synth time", "not measured in this run", "NOT RUN"))
 
-    # 6. memory
+    # 6. CPU at a 512 MB Lambda's share of a vCPU
+    found.append(_cpu_verdict(results))
+
+    # 7. memory
     largest_all = [r for r in library if r.size == LARGEST]
     peak = max(library, key=lambda r: r.peak_memory_mb)
     if largest_all:
@@ -273,7 +281,93 @@ def verdicts(results: Results) -> list[Verdict]:
     return found
 
 
+def _cpu_verdict(results: Results) -> Verdict:
+    target = (
+        f"CPU of every {LARGEST.label} pass ≤ {LAMBDA_VCPU:.2f} x {WALL_TARGET} x its rate-limit bound (a 512 MB"
+        f" Lambda, {LAMBDA_VCPU:.2f} of a vCPU, within {WALL_TARGET} x the bound)"
+    )
+    largest = [r for r in results.library if r.size == LARGEST]
+    if not largest:
+        return Verdict(target, f"{LARGEST.label} not in this run", "NOT RUN")
+    worst = max(largest, key=lambda r: r.cpu_seconds / r.lower_bound_seconds)
+    over = [r for r in largest if r.cpu_seconds > CPU_TARGET * r.lower_bound_seconds]
+    measured = (
+        f"worst {_s(worst.cpu_seconds)} s of {_s(CPU_TARGET * worst.lower_bound_seconds)} s ({_system(worst)},"
+        f" {worst.case}); CPU {_span([r.cpu_seconds for r in largest], _s)} s over the {len(largest)} cases"
+    )
+    held = [r for r in results.cpu_limited if r.size == LARGEST]
+    if held:
+        slowest = max(held, key=lambda r: r.wall_ratio)
+        measured += (
+            f"; held to {LAMBDA_VCPU:.2f} of a CPU: wall {_span([r.wall_seconds for r in held], _s)} s, worst x"
+            f" {slowest.wall_ratio:.2f} the bound ({_system(slowest)}, {slowest.case})"
+        )
+    elif results.cpu_limit_unavailable:
+        measured += f"; not run held to {LAMBDA_VCPU:.2f} of a CPU ({results.cpu_limit_unavailable})"
+    reason = "; ".join(
+        f"{_system(r)} {r.case}: {_s(r.cpu_seconds)} s of {_s(CPU_TARGET * r.lower_bound_seconds)} s" for r in over
+    )
+    return Verdict(target, measured, "MISS" if over else "PASS", reason)
+
+
 # ------------------------------------------------------------------------------------------------------ markdown
+
+
+def _cpu_limited(results: Results) -> list[str]:
+    """The cases run again with each handler process held to a 512 MB Lambda's CPU, or why they were not."""
+    title = f"## Held to {LAMBDA_VCPU:.2f} of a CPU (a 512 MB Lambda)"
+    if results.cpu_limit_unavailable:
+        return [
+            title,
+            "",
+            f"Not run: {results.cpu_limit_unavailable}. The CPU / {LAMBDA_VCPU:.2f} estimate in the tables stands"
+            " for the least time the work would take there.",
+            "",
+        ]
+    if not results.cpu_limited:
+        return []
+    whole = {(r.system, r.size, r.case): r for r in results.library}
+    rows = []
+    for r in results.cpu_limited:
+        on_a_core = whole.get((r.system, r.size, r.case))
+        rows.append(
+            [
+                r.size.label,
+                _system(r),
+                CASE_TITLES[r.case],
+                _s(r.cpu_seconds),
+                f"{_s(r.wall_seconds)} / {_s(r.lower_bound_seconds)} (x {_x(r.wall_ratio)})",
+                f"{_s(on_a_core.wall_seconds)} (x {_x(on_a_core.wall_ratio)})" if on_a_core else "-",
+                f"{r.passes}, {_s(r.longest_pass_seconds)}",
+                f"{r.peak_memory_mb:.0f}",
+            ]
+        )
+    header = [
+        "N x R",
+        "member list",
+        "case",
+        "CPU s",
+        "wall / bound, s",
+        "wall on a whole core, s",
+        "passes",
+        "peak MB",
+    ]
+    return [
+        title,
+        "",
+        f"The same cases run again, each handler process in a cgroup whose CPU quota is {LAMBDA_VCPU:.2f} of one"
+        " CPU (`cpu.max`, or `cpu.cfs_quota_us` on cgroup v1), as Lambda gives a 512 MB function about that share of"
+        " a vCPU.",
+        "",
+        *_table(header, rows),
+        "",
+    ]
+
+
+def _cpu_profile() -> list[str]:
+    if not CPU_PROFILE.is_file():
+        return []
+    return [CPU_PROFILE.read_text(encoding="utf-8").rstrip(), ""]
 
 
 def _baseline_cell(results: Results, name: str, result: CaseResult) -> str:
@@ -485,6 +579,8 @@ def markdown(results: Results, elapsed_seconds: float) -> str:
             ),
             "",
         ]
+    lines += _cpu_limited(results)
+    lines += _cpu_profile()
     if results.baselines:
         lines += ["## Baseline runs (measured)", "", *_baseline_runs(results), ""]
     return "\n".join(lines)

@@ -12,7 +12,8 @@ from typing import Any
 
 from . import baselines, sample_app
 from .common import Progress, stderr_progress
-from .figures import Case, CaseResult, Size, extrapolate
+from .figures import LAMBDA_VCPU, Case, CaseResult, Size, extrapolate
+from .handler_process import CpuQuotaUnavailable
 from .library import LibraryRun
 
 DEFAULT_SIZES = (Size(100, 1), Size(100, 4), Size(1000, 1), Size(1000, 4), Size(10_000, 1))
@@ -33,6 +34,8 @@ class Plan:
     synth_rows: tuple[int, ...] = (10, 10_000)
     synth_repeats: int = 2
     seed: int = 7
+    cpu_limited_sizes: tuple[Size, ...] = ()
+    """Run the library's cases of these sizes once more, each handler process held to a 512 MB Lambda's CPU."""
 
     @classmethod
     def default(cls) -> Plan:
@@ -46,6 +49,7 @@ class Plan:
             tuple(Size(10_000, r) for r in (1, 4, 17)),
             baseline_accounts=100,
             synth_repeats=3,
+            cpu_limited_sizes=(Size(10_000, 17),),
         )
 
     def baseline_size(self, regions: int) -> Size:
@@ -60,6 +64,10 @@ class Results:
     baselines: dict[tuple[str, int, Case], CaseResult] = field(default_factory=dict)
     """(baseline, Regions, case) -> the measured run (at ``plan.baseline_size``)."""
     synth: list[sample_app.SynthResult] = field(default_factory=list)
+    cpu_limited: list[CaseResult] = field(default_factory=list)
+    """The cases of ``plan.cpu_limited_sizes`` run again with each handler process held to ``LAMBDA_VCPU``."""
+    cpu_limit_unavailable: str = ""
+    """Why they were not run, when the machine allows no CPU quota."""
     seconds: float = 0.0
     source: str = ""
     """The commit of the measured code, and whether the engine or the constructs had uncommitted changes."""
@@ -87,6 +95,8 @@ class Results:
             "library": [case(r) for r in self.library],
             "baselines": [case(r) for r in self.baselines.values()],
             "synth": [dataclasses.asdict(s) for s in self.synth],
+            "cpu_limited": [case(r) for r in self.cpu_limited],
+            "cpu_limit_unavailable": self.cpu_limit_unavailable,
         }
 
     @classmethod
@@ -117,9 +127,12 @@ class Results:
                     "sizes": tuple(size(s) for s in plan["sizes"]),
                     "csv_sizes": tuple(size(s) for s in plan["csv_sizes"]),
                     "synth_rows": tuple(plan["synth_rows"]),
+                    "cpu_limited_sizes": tuple(size(s) for s in plan.get("cpu_limited_sizes", ())),
                 }
             ),
             library=[case(r) for r in data["library"]],
+            cpu_limited=[case(r) for r in data.get("cpu_limited", [])],
+            cpu_limit_unavailable=str(data.get("cpu_limit_unavailable", "")),
             synth=[sample_app.SynthResult(**s) for s in data["synth"]],
             seconds=float(data["seconds"]),
             source=str(data.get("source", "")),
@@ -152,8 +165,10 @@ def run(
     with_baselines: bool = True,
     with_synth: bool = True,
     progress: Progress = stderr_progress,
+    profile: Path | None = None,
 ) -> Results:
-    """Measure everything ``plan`` asks for; intermediate files go to ``workdir``."""
+    """Measure everything ``plan`` asks for; intermediate files go to ``workdir``. With ``profile``, the handler
+    processes of the library's cases run under cProfile, their profiles kept there (``bench.handler_process``)."""
     started = time.monotonic()
     workdir.mkdir(parents=True, exist_ok=True)
     results = Results(plan, source=source_state())
@@ -167,8 +182,22 @@ def run(
             )
     runs = [(size, "organization") for size in plan.sizes] + [(size, "csv") for size in plan.csv_sizes]
     progress("this library (synthesized administrator stack, CloudFormation simulator, emulator)")
-    for size, kind in sorted(runs, key=lambda run: (run[0].accounts * run[0].regions, run[1] != "organization")):
-        results.library.extend(LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress).run())
+    ordered = sorted(runs, key=lambda run: (run[0].accounts * run[0].regions, run[1] != "organization"))
+    for size, kind in ordered:
+        results.library.extend(
+            LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress, profile=profile).run()
+        )
+    limited = [(size, kind) for size, kind in ordered if size in plan.cpu_limited_sizes]
+    if limited:
+        progress(f"again, each handler process held to {LAMBDA_VCPU:.2f} of a CPU (a 512 MB Lambda)")
+    for size, kind in limited:
+        try:
+            held = LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress, cpu_limit=LAMBDA_VCPU)
+            results.cpu_limited.extend(held.run())
+        except CpuQuotaUnavailable as error:
+            results.cpu_limit_unavailable = str(error)
+            progress(f"  not run: {error}")
+            break
     if with_baselines:
         progress("baselines")
         for regions in sorted({size.regions for size in plan.sizes}):
