@@ -78,10 +78,10 @@ BUCKETS: tuple[tuple[str, Where], ...] = (
         ),
     ),
     ("botocore: the rest of the call path", _in("botocore/", "boto3/", "dateutil/", "jmespath/")),
-    ("reconciler: planners", _in("securityhub_reconciler/plan.py")),
-    ("reconciler: logging", _in("securityhub_reconciler/logs.py")),
-    ("reconciler: metrics", _in("securityhub_reconciler/metrics.py")),
-    ("reconciler: the rest (observe, members, apply, rate limit)", _in("securityhub_reconciler/")),
+    ("reconciler: planners", _in("handler/engine/plan.py", "/plan.py")),
+    ("reconciler: logging", _in("handler/engine/logs.py")),
+    ("reconciler: metrics", _in("handler/engine/metrics.py")),
+    ("reconciler: the rest (observe, members, apply, rate limit)", _in("cdk_securityhub_org/handler/")),
     ("threads, locks, queues", _in("/threading.py", "concurrent/futures", "/queue.py")),
     ("start-up: imports", _in("<frozen importlib", "<frozen zipimport")),
 )
@@ -112,10 +112,10 @@ CUMULATIVE = {
     "sign (RequestSigner.sign)": ("botocore/signers.py", "sign"),
     "HTTP send (Endpoint._send)": ("botocore/endpoint.py", "_send"),
     "parse (ResponseParser.parse)": ("botocore/parsers.py", "parse"),
-    "plan (plan_enrollment)": ("securityhub_reconciler/plan.py", "plan_enrollment"),
-    "plan (combine_plans)": ("securityhub_reconciler/plan.py", "combine_plans"),
-    "log lines (logs.log)": ("securityhub_reconciler/logs.py", "log"),
-    "metrics (metrics.emit)": ("securityhub_reconciler/metrics.py", "emit"),
+    "plan (plan_enrollment)": ("handler/kinds/members/plan.py", "plan_enrollment"),
+    "plan (combine_plans)": ("handler/engine/plan.py", "combine_plans"),
+    "log lines (logs.log)": ("handler/engine/logs.py", "log"),
+    "metrics (metrics.emit)": ("handler/engine/metrics.py", "emit"),
 }
 """Cumulative times worth seeing beside the buckets: label -> (file, function)."""
 

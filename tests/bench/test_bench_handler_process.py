@@ -114,7 +114,9 @@ def test_a_directory_without_profiles_is_an_error_naming_it(tmp_path):
 
 def test_functions_go_to_the_bucket_of_their_module_and_blocking_built_ins_are_not_cpu():
     assert bucket_of("/x/botocore/validate.py", "_validate") == "botocore: serialize + validate the request"
-    assert bucket_of("/x/securityhub_reconciler/plan.py", "plan_enrollment") == "reconciler: planners"
+    assert (
+        bucket_of("/x/cdk_securityhub_org/handler/kinds/members/plan.py", "plan_enrollment") == "reconciler: planners"
+    )
     assert bucket_of("~", "<method 'acquire' of '_thread.lock' objects>") == handler_process.WAITING
     assert bucket_of("~", "<method 'sendall' of '_socket.socket' objects>") == "HTTP: urllib3, http.client, sockets"
     assert bucket_of("/usr/lib/python3.11/textwrap.py", "dedent") == handler_process.OTHER

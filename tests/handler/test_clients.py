@@ -3,7 +3,7 @@ that the calls still say and do what they did."""
 
 import botocore.exceptions
 import pytest
-from securityhub_reconciler import aws, observe
+from cdk_securityhub_org.handler.engine import aws, observe
 
 
 @pytest.fixture
