@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import os
 import subprocess
 import sys
@@ -135,12 +134,7 @@ def variants(tmp_path_factory: pytest.TempPathFactory) -> Variants:
         regions=["us-east-1", "eu-west-1"],
         removal_policy=cdk.RemovalPolicy.DESTROY,
     )
-    # cdk-nag is the sample app's (a dev dependency), not the library's: `make test-min` runs the construct tests at
-    # the library's minimum aws-cdk-lib, below cdk-nag 3's own floor, without it (and without test_sample_nag.py).
-    if importlib.util.find_spec("cdk_nag"):
-        from cdk_nag import AwsSolutionsChecks
-
-        cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
     assembly = app.synth()
     stacks = {
         artifact.stack_name: SynthesizedStack(artifact.template, artifact.stack_name) for artifact in assembly.stacks
