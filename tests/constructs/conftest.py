@@ -11,6 +11,7 @@ from pathlib import Path
 
 import aws_cdk as cdk
 import pytest
+from cdk_nag import AwsSolutionsChecks
 from cdk_securityhub_org import DelegatedAdmin, InvitationAccepter, MemberList, Members, OrganizationConfiguration
 from securityhub_templates import SynthesizedStack, stack_templates
 
