@@ -77,7 +77,9 @@ def policies_table(emulator: Emulator, home_region: str, administrator: str) -> 
     securityhub = emulator.client("securityhub", administrator, home_region)
     for page in securityhub.get_paginator("list_configuration_policies").paginate():
         for summary in page["ConfigurationPolicySummaries"]:
-            policy = securityhub.get_configuration_policy(Identifier=summary["Id"])["ConfigurationPolicy"]["SecurityHub"]
+            policy = securityhub.get_configuration_policy(Identifier=summary["Id"])["ConfigurationPolicy"][
+                "SecurityHub"
+            ]
             controls = policy.get("SecurityControlsConfiguration", {})
             listed = (
                 f"only {', '.join(controls['EnabledSecurityControlIdentifiers'])}"
@@ -129,10 +131,8 @@ def effective_policies_table(
             governing = world.governing_policy(account_id, region)
             status = statuses[region].get(account_id, "not a member")
             per_region.append(f"{governing.name if governing else 'self-managed'} / {status}")
-        rows.append(
-            [account_id, account.name, account.parent_id or "-", f"{names.get(configuration, configuration)} ({how})"]
-            + per_region
-        )
+        in_effect = f"{names.get(configuration, configuration)} ({how})"
+        rows.append([account_id, account.name, account.parent_id or "-", in_effect, *per_region])
     return rows
 
 
