@@ -167,6 +167,8 @@ class SecurityHubOrganization(cdk.Stage):
                     configuration_type=str(configuration_type),
                     removal_policy=removal_policy,
                     on_region_unavailable=on_region_unavailable,
+                    drift_repair=drift_repair,
+                    failure_alarm=alarm_without_members,
                 )
             )
         self.members = None

@@ -4,20 +4,15 @@ organization has none (exit 0), and the plan itself writes nothing."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from cdk_securityhub_org import cli
-from cdk_securityhub_org.cli.declared_from_constructs import from_config
 from cdk_securityhub_org.cli.report import EXIT_DRIFT, EXIT_NO_DRIFT
-from cdk_securityhub_org.handler.engine.aws import Budget, Clients
 from cdk_securityhub_org.handler.kinds.configuration_policies.spec import SELF_MANAGED
-from cdk_securityhub_org.handler.registry import KINDS
 from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig
-from cdk_securityhub_org.testing.organization import emulated_organization
+from cdk_securityhub_org.testing.organization import converge_declaration, emulated_organization
 
 CONFIG = Path(__file__).resolve().parent / "plan-central.yaml"
 ADMINISTRATOR, HOME = "000000000002", "us-east-1"
@@ -26,25 +21,10 @@ PRODUCTION_OU, SANDBOX_OU = "ou-pl4n-prod0001", "ou-pl4n-sbox0001"
 
 @pytest.fixture
 def central(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
-    """The declaration deployed by the engine's own passes, repeated until nothing is pending (as the Provider
-    calls isComplete again)."""
+    """The declaration deployed by the engine's own passes."""
     with Emulator(emulated_organization(CONFIG, accounts=12), faults=FaultConfig(rate_limit=False)) as emulator:
         monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint_url)
-        for resource in from_config(CONFIG):
-            kind = KINDS[resource.resource_type].load()
-            spec = kind.parse(resource.properties)
-            account = resource.properties["ExpectedAccount"]
-            session = boto3.session.Session(
-                aws_access_key_id=account, aws_secret_access_key="emulator", region_name=HOME
-            )
-            for _ in range(50):
-                outcome = kind.reconcile(spec, kind.scope(spec).regions, Clients(account, session), Budget(600))
-                assert not outcome.permanent_failures, outcome.summary()
-                if outcome.complete:
-                    break
-                time.sleep(0.1)
-            else:
-                pytest.fail(f"{resource.resource_type} did not converge: {outcome.summary()}")
+        converge_declaration(CONFIG)
         yield emulator
 
 
