@@ -36,6 +36,10 @@ def test_the_schedule_carries_the_policies_properties_to_the_repair_function():
     rules = template.find_resources("AWS::Events::Rule", {"Properties": {"ScheduleExpression": "rate(6 hours)"}})
     inputs = [json.loads(t["Input"]) for rule in rules.values() for t in rule["Properties"]["Targets"]]
     assert {"ResourceType": RESOURCE_TYPE, "ResourceProperties": declared, "Trigger": "schedule"} in inputs
+    # The dashboard graphs the policies' repairs and failures in the home Region, where the kind acts.
+    (dashboard,) = template.find_resources("AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+    assert f"{stage.configuration_policies.node.path}: Drift repaired" in body
 
 
 @pytest.fixture
