@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import baselines, sample_app
+from .central import CentralRun
 from .common import Progress, stderr_progress
 from .figures import Case, CaseResult, Size, extrapolate
 from .library import LibraryRun
@@ -33,6 +34,8 @@ class Plan:
     synth_rows: tuple[int, ...] = (10, 10_000)
     synth_repeats: int = 2
     seed: int = 7
+    central: bool = True
+    """Also run the CENTRAL case (``bench/central.py``: 1,000 accounts in 100 OUs)."""
 
     @classmethod
     def default(cls) -> Plan:
@@ -60,6 +63,8 @@ class Results:
     baselines: dict[tuple[str, int, Case], CaseResult] = field(default_factory=dict)
     """(baseline, Regions, case) -> the measured run (at ``plan.baseline_size``)."""
     synth: list[sample_app.SynthResult] = field(default_factory=list)
+    central: list[CaseResult] = field(default_factory=list)
+    """The CENTRAL case's fresh, converged and drift results."""
     seconds: float = 0.0
     source: str = ""
     """The commit of the measured code, and whether the engine or the constructs had uncommitted changes."""
@@ -87,6 +92,7 @@ class Results:
             "library": [case(r) for r in self.library],
             "baselines": [case(r) for r in self.baselines.values()],
             "synth": [dataclasses.asdict(s) for s in self.synth],
+            "central": [case(r) for r in self.central],
         }
 
     @classmethod
@@ -121,6 +127,7 @@ class Results:
             ),
             library=[case(r) for r in data["library"]],
             synth=[sample_app.SynthResult(**s) for s in data["synth"]],
+            central=[case(r) for r in data.get("central", [])],
             seconds=float(data["seconds"]),
             source=str(data.get("source", "")),
         )
@@ -169,6 +176,9 @@ def run(
     progress("this library (synthesized administrator stack, CloudFormation simulator, emulator)")
     for size, kind in sorted(runs, key=lambda run: (run[0].accounts * run[0].regions, run[1] != "organization")):
         results.library.extend(LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress).run())
+    if plan.central:
+        progress("CENTRAL: configuration policies, 1,000 accounts in 100 OUs")
+        results.central = CentralRun(workdir, seed=plan.seed, progress=progress).run()
     if with_baselines:
         progress("baselines")
         for regions in sorted({size.regions for size in plan.sizes}):
