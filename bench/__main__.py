@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.synth_repeats:
         plan = replace(plan, synth_repeats=arguments.synth_repeats)
     if arguments.no_central:
-        plan = replace(plan, central=False)
+        plan = replace(plan, central_size=None)
     if arguments.report_from is not None:
         results = runner.Results.from_json(json.loads(arguments.report_from.read_text(encoding="utf-8")))
         markdown_path, plot_path = report.write(results, arguments.output, results.seconds)

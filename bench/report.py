@@ -462,7 +462,7 @@ def markdown(results: Results, elapsed_seconds: float) -> str:
     for case in CASES:
         lines += [f"## {CASE_TITLES[case]}", "", *_case_table(results, case), ""]
     if results.central:
-        lines += [*central_section(results.central), ""]
+        lines += [*central_section(results.central, plan.central_ous), ""]
     if results.synth:
         small = results.synth[0]
         rows = [
@@ -492,7 +492,7 @@ def markdown(results: Results, elapsed_seconds: float) -> str:
     return "\n".join(lines)
 
 
-def central_section(central: Sequence[CaseResult]) -> list[str]:
+def central_section(central: Sequence[CaseResult], ous: int) -> list[str]:
     """The CENTRAL case (``bench/central.py``): configuration policies and their associations."""
     size = central[0].size
     titles = {"fresh": "Fresh (from nothing)", "converged": "Converged no-op pass", "drift": "5% drift"}
@@ -513,12 +513,12 @@ def central_section(central: Sequence[CaseResult]) -> list[str]:
         for region in sorted({key[2] for key in r.minimum})
     ]
     return [
-        f"## CENTRAL: configuration policies ({size.accounts:,} accounts in 100 OUs)",
+        f"## CENTRAL: configuration policies ({size.accounts:,} accounts in {ous} OUs)",
         "",
         "`bench/central.py`: a stack of `OrganizationConfiguration` (CENTRAL) and `ConfigurationPolicies` (three"
-        " policies; a baseline on the root, production and a Security-Hub-off sandbox alternating over the 100 OUs:"
-        " 101 targets) deployed like the member cases. **Fresh**: the policies created and one association per"
-        " target. **Converged**: an Update with the same declaration. **5% drift**: 5 OUs associated as"
+        " policies; a baseline on the root, production and a Security-Hub-off sandbox alternating over the OUs)"
+        " deployed like the member cases. **Fresh**: the policies created and one association per target."
+        " **Converged**: an Update with the same declaration. **5% drift**: 5% of the OUs associated as"
         " self-managed by hand, then an Update. Only the calls of the configuration-policies handler count. The"
         " **minimum** per pass: one `ListConfigurationPolicies` and one `ListConfigurationPolicyAssociations` page"
         " per 100 (at least one each), one `GetConfigurationPolicy` per declared policy that exists (only it shows"

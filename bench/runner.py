@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import baselines, sample_app
-from .central import CentralRun
+from .central import CENTRAL_OUS, CENTRAL_SIZE, CentralRun
 from .common import Progress, stderr_progress
 from .figures import Case, CaseResult, Size, extrapolate
 from .library import LibraryRun
@@ -34,8 +34,9 @@ class Plan:
     synth_rows: tuple[int, ...] = (10, 10_000)
     synth_repeats: int = 2
     seed: int = 7
-    central: bool = True
-    """Also run the CENTRAL case (``bench/central.py``: 1,000 accounts in 100 OUs)."""
+    central_size: Size | None = CENTRAL_SIZE
+    """The CENTRAL case's organization (``bench/central.py``; None: not run), in ``central_ous`` OUs."""
+    central_ous: int = CENTRAL_OUS
 
     @classmethod
     def default(cls) -> Plan:
@@ -123,6 +124,7 @@ class Results:
                     "sizes": tuple(size(s) for s in plan["sizes"]),
                     "csv_sizes": tuple(size(s) for s in plan["csv_sizes"]),
                     "synth_rows": tuple(plan["synth_rows"]),
+                    "central_size": size(plan["central_size"]) if plan.get("central_size") else None,
                 }
             ),
             library=[case(r) for r in data["library"]],
@@ -176,9 +178,10 @@ def run(
     progress("this library (synthesized administrator stack, CloudFormation simulator, emulator)")
     for size, kind in sorted(runs, key=lambda run: (run[0].accounts * run[0].regions, run[1] != "organization")):
         results.library.extend(LibraryRun(size, kind, workdir, seed=plan.seed, progress=progress).run())
-    if plan.central:
-        progress("CENTRAL: configuration policies, 1,000 accounts in 100 OUs")
-        results.central = CentralRun(workdir, seed=plan.seed, progress=progress).run()
+    if plan.central_size is not None:
+        size, ous = plan.central_size, plan.central_ous
+        progress(f"CENTRAL: configuration policies, {size.accounts:,} accounts in {ous} OUs")
+        results.central = CentralRun(workdir, size=size, ous=ous, seed=plan.seed, progress=progress).run()
     if with_baselines:
         progress("baselines")
         for regions in sorted({size.regions for size in plan.sizes}):
