@@ -27,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 	touch $@
 
 demo: $(VENV_STAMP) $(NODE_STAMP)
-	JSII_NODE=$(NODE24) $(PY) examples/demo.py
+	JSII_NODE=$(NODE24) $(PY) examples/demo.py $(if $(CONFIG),--config $(CONFIG),)
 
 synth: $(VENV_STAMP) $(NODE_STAMP)
 	JSII_NODE=$(NODE24) $(NODE24) node_modules/aws-cdk/bin/cdk synth --quiet

@@ -50,6 +50,7 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--synth-repeats", type=int, help="synth runs per CSV length (the fastest counts)")
     parser.add_argument("--no-baselines", action="store_true", help="skip the baselines")
     parser.add_argument("--no-synth", action="store_true", help="skip the sample-app synth comparison")
+    parser.add_argument("--no-central", action="store_true", help="skip the CENTRAL case (configuration policies)")
     parser.add_argument(
         "--report-from", type=pathlib.Path, help="only rewrite the report from a run's results.json (no measuring)"
     )
@@ -77,6 +78,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = replace(plan, synth_rows=tuple(int(r) for r in arguments.synth_rows.split(",")))
     if arguments.synth_repeats:
         plan = replace(plan, synth_repeats=arguments.synth_repeats)
+    if arguments.no_central:
+        plan = replace(plan, central_size=None)
     if arguments.report_from is not None:
         results = runner.Results.from_json(json.loads(arguments.report_from.read_text(encoding="utf-8")))
         markdown_path, plot_path = report.write(results, arguments.output, results.seconds)

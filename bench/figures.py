@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cdk_securityhub_org.handler.engine.observe import MEMBERS_PAGE, ORGANIZATIONS_PAGE
+from cdk_securityhub_org.handler.engine.observe import CONFIGURATION_PAGE, MEMBERS_PAGE, ORGANIZATIONS_PAGE
 from cdk_securityhub_org.handler.engine.plan import BATCH_SIZE
 from cdk_securityhub_org.handler.engine.ratelimit import SECURITY_HUB_BURST, SECURITY_HUB_RATE
 
@@ -255,3 +255,46 @@ def count_calls(records: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str,
         key = (service, operation, region if service == SECURITY_HUB else "-")
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+# ------------------------------------------------------------------------------------------ central configuration
+
+
+@dataclass(frozen=True)
+class CentralNeed:
+    """What one pass of the configuration-policies kind must do in the home Region, from which its minimum calls
+    follow."""
+
+    region: str
+    live_policies: int
+    """Configuration policies in the home Region before the pass."""
+    live_declared_policies: int
+    """Of the declared policies, those that exist: each is read with GetConfigurationPolicy, since
+    ListConfigurationPolicies does not return a policy's configuration (an edit by hand shows only there)."""
+    policies_to_create: int
+    applied_targets: int
+    """Targets with an APPLIED association before the pass."""
+    targets_to_change: int
+    """Declared targets whose applied configuration differs: one StartConfigurationPolicyAssociation each (the API
+    takes one target per call)."""
+
+
+def central_minimum_calls(need: CentralNeed) -> dict[tuple[str, str, str], int]:
+    """(service, operation, Region) -> the minimum calls of one configuration-policies pass: one page of policies
+    and one of applied associations per 100 (at least one each), the declared policies that exist read one by
+    one, and one write per policy to create and per target to change."""
+    region = need.region
+    minimum = {
+        (SECURITY_HUB, "ListConfigurationPolicies", region): max(1, pages(need.live_policies, CONFIGURATION_PAGE)),
+        (SECURITY_HUB, "ListConfigurationPolicyAssociations", region): max(
+            1, pages(need.applied_targets, CONFIGURATION_PAGE)
+        ),
+    }
+    for operation, count in (
+        ("GetConfigurationPolicy", need.live_declared_policies),
+        ("CreateConfigurationPolicy", need.policies_to_create),
+        ("StartConfigurationPolicyAssociation", need.targets_to_change),
+    ):
+        if count:
+            minimum[(SECURITY_HUB, operation, region)] = count
+    return minimum

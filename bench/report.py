@@ -555,6 +555,8 @@ def markdown(results: Results, elapsed_seconds: float) -> str:
     ]
     for case in CASES:
         lines += [f"## {CASE_TITLES[case]}", "", *_case_table(results, case), ""]
+    if results.central:
+        lines += [*central_section(results.central, plan.central_ous), ""]
     if results.synth:
         small = results.synth[0]
         rows = [
@@ -584,6 +586,58 @@ def markdown(results: Results, elapsed_seconds: float) -> str:
     if results.baselines:
         lines += ["## Baseline runs (measured)", "", *_baseline_runs(results), ""]
     return "\n".join(lines)
+
+
+def central_section(central: Sequence[CaseResult], ous: int) -> list[str]:
+    """The CENTRAL case (``bench/central.py``): configuration policies and their associations."""
+    size = central[0].size
+    titles = {"fresh": "Fresh (from nothing)", "converged": "Converged no-op pass", "drift": "5% drift"}
+    rows = [
+        [
+            titles[r.case],
+            f"{r.total_calls:,}",
+            f"{r.total_minimum:,}",
+            _x(r.calls_ratio),
+            str(r.writes),
+            f"{r.calls.get(('securityhub', 'StartConfigurationPolicyAssociation', region), 0):,}"
+            f" / {r.minimum.get(('securityhub', 'StartConfigurationPolicyAssociation', region), 0):,}",
+            str(r.passes),
+            _s(r.wall_seconds),
+            _operations(r),
+        ]
+        for r in central
+        for region in sorted({key[2] for key in r.minimum})
+    ]
+    return [
+        f"## CENTRAL: configuration policies ({size.accounts:,} accounts in {ous} OUs)",
+        "",
+        "`bench/central.py`: a stack of `OrganizationConfiguration` (CENTRAL) and `ConfigurationPolicies` (three"
+        " policies; a baseline on the root, production and a Security-Hub-off sandbox alternating over the OUs)"
+        " deployed like the member cases. **Fresh**: the policies created and one association per target."
+        " **Converged**: an Update with the same declaration. **5% drift**: 5% of the OUs associated as"
+        " self-managed by hand, then an Update. Only the calls of the configuration-policies handler count. The"
+        " **minimum** per pass: one `ListConfigurationPolicies` and one `ListConfigurationPolicyAssociations` page"
+        " per 100 (at least one each), one `GetConfigurationPolicy` per declared policy that exists (only it shows"
+        " an edit by hand), one `CreateConfigurationPolicy` per policy to create and one"
+        " `StartConfigurationPolicyAssociation` per target that changed. A pass that starts associations is"
+        " pending until a later pass reads them applied: the second pass's reads (after the waiter's 30 s) are above"
+        " the minimum of one pass.",
+        "",
+        *_table(
+            [
+                "case",
+                "calls",
+                "minimum",
+                "x min",
+                "writes",
+                "association writes / targets changed",
+                "passes",
+                "wall, s",
+                "calls by operation",
+            ],
+            rows,
+        ),
+    ]
 
 
 # ------------------------------------------------------------------------------------------------------ plot

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import baselines, sample_app
+from .central import CENTRAL_OUS, CENTRAL_SIZE, CentralRun
 from .common import Progress, stderr_progress
 from .figures import LAMBDA_VCPU, Case, CaseResult, Size, extrapolate
 from .handler_process import CpuQuotaUnavailable
@@ -36,6 +37,9 @@ class Plan:
     seed: int = 7
     cpu_limited_sizes: tuple[Size, ...] = ()
     """Run the library's cases of these sizes once more, each handler process held to a 512 MB Lambda's CPU."""
+    central_size: Size | None = CENTRAL_SIZE
+    """The CENTRAL case's organization (``bench/central.py``; None: not run), in ``central_ous`` OUs."""
+    central_ous: int = CENTRAL_OUS
 
     @classmethod
     def default(cls) -> Plan:
@@ -68,6 +72,8 @@ class Results:
     """The cases of ``plan.cpu_limited_sizes`` run again with each handler process held to ``LAMBDA_VCPU``."""
     cpu_limit_unavailable: str = ""
     """Why they were not run, when the machine allows no CPU quota."""
+    central: list[CaseResult] = field(default_factory=list)
+    """The CENTRAL case's fresh, converged and drift results."""
     seconds: float = 0.0
     source: str = ""
     """The commit of the measured code, and whether the engine or the constructs had uncommitted changes."""
@@ -97,6 +103,7 @@ class Results:
             "synth": [dataclasses.asdict(s) for s in self.synth],
             "cpu_limited": [case(r) for r in self.cpu_limited],
             "cpu_limit_unavailable": self.cpu_limit_unavailable,
+            "central": [case(r) for r in self.central],
         }
 
     @classmethod
@@ -128,12 +135,14 @@ class Results:
                     "csv_sizes": tuple(size(s) for s in plan["csv_sizes"]),
                     "synth_rows": tuple(plan["synth_rows"]),
                     "cpu_limited_sizes": tuple(size(s) for s in plan.get("cpu_limited_sizes", ())),
+                    "central_size": size(plan["central_size"]) if plan.get("central_size") else None,
                 }
             ),
             library=[case(r) for r in data["library"]],
             cpu_limited=[case(r) for r in data.get("cpu_limited", [])],
             cpu_limit_unavailable=str(data.get("cpu_limit_unavailable", "")),
             synth=[sample_app.SynthResult(**s) for s in data["synth"]],
+            central=[case(r) for r in data.get("central", [])],
             seconds=float(data["seconds"]),
             source=str(data.get("source", "")),
         )
@@ -198,6 +207,10 @@ def run(
             results.cpu_limit_unavailable = str(error)
             progress(f"  not run: {error}")
             break
+    if plan.central_size is not None:
+        size, ous = plan.central_size, plan.central_ous
+        progress(f"CENTRAL: configuration policies, {size.accounts:,} accounts in {ous} OUs")
+        results.central = CentralRun(workdir, size=size, ous=ous, seed=plan.seed, progress=progress).run()
     if with_baselines:
         progress("baselines")
         for regions in sorted({size.regions for size in plan.sizes}):

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 
 from cdk_securityhub_org._provider import custom_resource, grants_for
 from cdk_securityhub_org._validation import Problems, declared_account, partition_of, scope_spec
+from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
 from cdk_securityhub_org.handler.kinds.configuration_policies import permissions
 from cdk_securityhub_org.handler.kinds.configuration_policies.spec import (
@@ -100,8 +102,14 @@ class ConfigurationPolicies(Construct):
         associations, then the policies this construct made.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param administrator_account_id: the account the handler must run in. Default: the stack's account.
+    :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
+        deployed declaration (a policy edited or deleted by hand, an association changed in the console): see
+        ``DriftRepair``. Default: no repair between deploys.
+    :param failure_alarm: an alarm when a drift repair fails (for example an association FAILED); needs
+        ``drift_repair``. Default: ``False``.
 
-    Attributes: ``spec`` (the ``ConfigurationPoliciesSpec``) and ``resource`` (the ``cdk.CustomResource``).
+    Attributes: ``spec`` (the ``ConfigurationPoliciesSpec``), ``resource`` (the ``cdk.CustomResource``) and
+    ``drift_repair`` (the ``DriftRepair``, or ``None``).
     """
 
     def __init__(
@@ -117,9 +125,12 @@ class ConfigurationPolicies(Construct):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         administrator_account_id: str | None = None,
+        drift_repair: events.Schedule | None = None,
+        failure_alarm: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
+        between_deploys = BetweenDeploys(problems, drift_repair=drift_repair, failure_alarm=failure_alarm)
         administrator = declared_account(problems, self, "administrator_account_id", administrator_account_id)
         if home_region is None:
             problems.add("home_region", "configuration policies live in the home Region; declare home_region")
@@ -162,6 +173,7 @@ class ConfigurationPolicies(Construct):
             grants=grants_for(self, permissions.actions(self.spec), regions=[home]),
             removal_policy=self.spec.scope.removal_policy,
         )
+        self.drift_repair = between_deploys.build(self, CONFIGURATION_POLICIES, self.spec.to_properties())
 
 
 def _policy_spec(problems: Problems, policy: ConfigurationPolicy, home: str) -> PolicySpec:

@@ -27,7 +27,7 @@ _HEIGHT = 6
 
 class SecurityHubDashboard(Construct):
     """A CloudWatch dashboard of ``resources`` (``Members``, ``OrganizationConfiguration``, ``DelegatedAdmin``,
-    ``InvitationAccepter`` constructs):
+    ``InvitationAccepter``, ``ConfigurationPolicies`` constructs):
 
     - for each ``Members``, one graph per Region of its member records by status;
     - for each resource, the drift repaired between deploys and the failures, one line per Region.
@@ -53,7 +53,9 @@ class SecurityHubDashboard(Construct):
         shown = [r for r in resources if hasattr(r, "spec") and hasattr(r, "resource")]
         if not resources or len(shown) != len(resources):
             problems.add(
-                "resources", "list the Members, OrganizationConfiguration, DelegatedAdmin or InvitationAccepter"
+                "resources",
+                "list the Members, OrganizationConfiguration, DelegatedAdmin, InvitationAccepter or"
+                " ConfigurationPolicies",
             )
         problems.raise_if_any()
         self._period = period

@@ -169,6 +169,8 @@ class SecurityHubOrganization(cdk.Stage):
                     configuration_type=str(configuration_type),
                     removal_policy=removal_policy,
                     on_region_unavailable=on_region_unavailable,
+                    drift_repair=drift_repair,
+                    failure_alarm=alarm_without_members,
                 )
             )
         self.members = None
@@ -207,7 +209,8 @@ class SecurityHubOrganization(cdk.Stage):
             self._forward_organization_events(management_account_id, administrator_account_id, deployment_region)
         self.dashboard = None
         if dashboard:
-            shown = [r for r in (self.organization_configuration, self.members) if r is not None]
+            candidates = (self.organization_configuration, self.configuration_policies, self.members)
+            shown = [r for r in candidates if r is not None]
             self.dashboard = SecurityHubDashboard(self.administrator_stack, "Dashboard", resources=shown)
 
     def _forward_organization_events(self, management: str, administrator: str, region: str | None) -> None:

@@ -15,6 +15,19 @@ Example (``examples/securityhub.yaml``)::
     failure_alarm: true             # an alarm when a repair fails
     dashboard: true                 # a CloudWatch dashboard of membership and drift per Region
 
+Under ``configuration_type: CENTRAL`` (``examples/securityhub-central.yaml``)::
+
+    configuration_policies:
+      - name: production
+        standards: [FSBP, CIS_3_0]      # PublishedStandard names, or standard ARNs of the home Region
+        disabled_controls: [EC2.8]      # or enabled_controls: [...], not both
+        parameters:
+          - {control: IAM.7, name: MaxPasswordAge, type: Integer, value: 60}
+      - {name: sandbox, security_hub_enabled: false}
+    policy_associations:               # root, OU or account ID -> a policy name, or SELF_MANAGED
+      ou-abcd-11111111: production
+      "000000000007": SELF_MANAGED
+
 Numbers are read as the text written, so ``000000000001`` keeps its zeros and ``4.44456E+11`` is reported as the
 spreadsheet damage it is.
 """
@@ -41,6 +54,13 @@ from cdk_securityhub_org._validation import (
     SecurityHubConfigurationError,
     memory_size_problem,
     region_value_problem,
+)
+from cdk_securityhub_org.configuration_policies import (
+    SELF_MANAGED,
+    ConfigurationPolicy,
+    ControlParameter,
+    ParameterType,
+    PublishedStandard,
 )
 from cdk_securityhub_org.handler.engine.declaration import REGION_PATTERN, OnRegionUnavailable, account_id_problem
 from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy, max_prune_problem
@@ -112,6 +132,8 @@ class SecurityHubConfig:
     failure_alarm: bool = False
     enroll_new_accounts: bool = False
     dashboard: bool = False
+    configuration_policies: tuple[ConfigurationPolicy, ...] | None = None
+    policy_associations: dict[str, str] | None = None
 
     def organization_props(self) -> dict[str, Any]:
         """Keyword arguments for ``SecurityHubOrganization``."""
@@ -168,6 +190,10 @@ _EXAMPLES = {
     "management_account_id": 'management_account_id: "111111111111" (the organization\'s management account)',
     "administrator_account_id": 'administrator_account_id: "222222222222" (the delegated administrator)',
     "regions": "regions: [us-east-1] (the Regions Security Hub runs in)",
+    "name": "name: production (the policy's or the parameter's name)",
+    "control": "control: IAM.7 (the security control ID)",
+    "type": f"type: Integer (one of {[t.value for t in ParameterType]})",
+    "value": "value: 60 (of the declared type)",
 }
 
 
@@ -352,6 +378,134 @@ _MEMBERS_SCHEMA: dict[str, Check] = {
     "reconciler_memory_size": _memory_size,
 }
 
+# ------------------------------------------------------------------------------- central configuration
+
+
+def _standard(reader: _Reader, path: str, value: Any) -> PublishedStandard | str:
+    if isinstance(value, str) and value.startswith("arn:"):
+        return value  # the construct checks the ARN's partition and Region against the home Region
+    names = [member.name for member in PublishedStandard]
+    if value in names:
+        return PublishedStandard[value]
+    close = difflib.get_close_matches(str(value), names, n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"use one of {names} or a standard ARN"
+    reader.add(path, f"is {_shown(value)}; {hint}")
+    return str(value)
+
+
+@_accepts(
+    {
+        "type": "array",
+        "items": {"anyOf": [{"enum": [m.name for m in PublishedStandard]}, {"type": "string", "pattern": "^arn:"}]},
+    }
+)
+def _standards(reader: _Reader, path: str, value: Any) -> tuple[PublishedStandard | str, ...]:
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list such as [FSBP, CIS_3_0]")
+        return ()
+    return tuple(_standard(reader, f"{path}[{index}]", item) for index, item in enumerate(value))
+
+
+@_accepts({"type": "array", "items": {"type": "string"}, "description": "control IDs such as EC2.8"})
+def _controls(reader: _Reader, path: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        reader.add(path, f"is {_shown(value)}; write a list of control IDs such as [EC2.8, S3.1]")
+        return ()
+    return tuple(value)
+
+
+def _typed_value(reader: _Reader, path: str, value_type: ParameterType, value: Any) -> Any:
+    """The parameter's value in its type: YAML numbers arrive as the text written (see ``_TextNumbersLoader``)."""
+    convert = {ParameterType.INTEGER: int, ParameterType.DOUBLE: float}
+    if value_type in convert and isinstance(value, str):
+        try:
+            return convert[value_type](value)
+        except ValueError:
+            reader.add(path, f"is {_shown(value)}, which is not a {value_type.value}; write a number")
+            return value
+    if value_type is ParameterType.INTEGER_LIST and isinstance(value, list):
+        if all(isinstance(item, str) and item.lstrip("-").isdigit() for item in value):
+            return [int(item) for item in value]
+        reader.add(path, f"is {_shown(value)}, which is not an IntegerList; write a list of whole numbers")
+    return value  # the construct checks the other types against their values, naming the control
+
+
+@_accepts({"description": "a value of the parameter's type"})
+def _any_value(reader: _Reader, path: str, value: Any) -> Any:
+    return value  # converted to its type by _parameters, which knows the type
+
+
+_PARAMETER_SCHEMA: dict[str, Check] = {
+    "control": _text,
+    "name": _text,
+    "type": _choice(ParameterType),
+    "value": _any_value,
+}
+
+
+@_accepts({"type": "array", "items": _object_schema(_PARAMETER_SCHEMA, ("control", "name", "type", "value"))})
+def _parameters(reader: _Reader, path: str, value: Any) -> tuple[ControlParameter, ...]:
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list of {{control: ..., name: ..., type: ..., value: ...}}")
+        return ()
+    parameters = []
+    for index, item in enumerate(value):
+        item_path = f"{path}[{index}]"
+        checked = reader.mapping(item_path, item, _PARAMETER_SCHEMA, ("control", "name", "type", "value"))
+        if {"control", "name", "type", "value"} <= checked.keys() and checked["type"] is not None:
+            typed = _typed_value(reader, f"{item_path}.value", checked["type"], checked["value"])
+            parameters.append(ControlParameter(checked["control"], checked["name"], checked["type"], typed))
+    return tuple(parameters)
+
+
+_POLICY_SCHEMA: dict[str, Check] = {
+    "name": _text,
+    "description": _text,
+    "security_hub_enabled": _flag,
+    "standards": _standards,
+    "enabled_controls": _controls,
+    "disabled_controls": _controls,
+    "parameters": _parameters,
+}
+
+
+@_accepts({"type": "array", "items": _object_schema(_POLICY_SCHEMA, ("name",))})
+def _configuration_policies(reader: _Reader, path: str, value: Any) -> tuple[ConfigurationPolicy, ...]:
+    """The policies' shapes; the rules between them (unique names, standards with Security Hub enabled, one
+    controls list) are ``ConfigurationPolicies``' synth-time checks, which name the policy."""
+    if not isinstance(value, list):
+        reader.add(path, f"is {_shown(value)}; write a list of policies, each with a name")
+        return ()
+    policies = []
+    for index, item in enumerate(value):
+        checked = reader.mapping(f"{path}[{index}]", item, _POLICY_SCHEMA, ("name",))
+        if "name" in checked:
+            policies.append(ConfigurationPolicy(**checked))
+    return tuple(policies)
+
+
+@_accepts(
+    {
+        "type": "object",
+        "propertyNames": {"pattern": "^(r-[0-9a-z]+|ou-[0-9a-z]+-[0-9a-z]+|[0-9]{12})$"},
+        "additionalProperties": {"type": "string", "minLength": 1},
+        "description": "target (root, OU or account ID) -> a policy name, or SELF_MANAGED",
+    }
+)
+def _policy_associations(reader: _Reader, path: str, value: Any) -> dict[str, str]:
+    """Target -> policy name; ``SELF_MANAGED`` is the short form of the API's ``SELF_MANAGED_SECURITY_HUB``."""
+    if not isinstance(value, Mapping):
+        reader.add(path, f"is {_shown(value)}; write a mapping of target (r-..., ou-..., account ID) to a policy name")
+        return {}
+    associations = {}
+    for target, configuration in value.items():
+        if not isinstance(configuration, str) or not configuration:
+            reader.add(f"{path}.{target}", f"is {_shown(configuration)}; write a policy name or SELF_MANAGED")
+            continue
+        associations[str(target)] = SELF_MANAGED if configuration == "SELF_MANAGED" else configuration
+    return associations
+
+
 _TOP_SCHEMA: dict[str, Check] = {
     "stage_name": _text,
     "management_account_id": _account,
@@ -372,6 +526,8 @@ _TOP_SCHEMA: dict[str, Check] = {
     "failure_alarm": _flag,
     "enroll_new_accounts": _flag,
     "dashboard": _flag,
+    "configuration_policies": _configuration_policies,
+    "policy_associations": _policy_associations,
 }
 
 

@@ -6,10 +6,12 @@ import pytest
 
 from bench.figures import (
     CaseResult,
+    CentralNeed,
     Need,
     Size,
     burst_lower_bound,
     by_operation,
+    central_minimum_calls,
     count_calls,
     drifted_per_region,
     extrapolate,
@@ -74,3 +76,31 @@ def test_ratios_name_the_operation_furthest_over_its_minimum():
     assert result.worst_operation == ("ListAccounts", pytest.approx(7 / 6))
     assert result.calls_ratio == pytest.approx(13 / 12)
     assert math.isclose(result.wall_ratio, 1.0 / 0.3)
+
+
+def test_central_fresh_minimum_is_an_empty_read_of_each_list_and_one_write_per_policy_and_per_target():
+    need = CentralNeed("us-east-1", 0, 0, policies_to_create=3, applied_targets=0, targets_to_change=101)
+    assert by_operation(central_minimum_calls(need)) == {
+        "ListConfigurationPolicies": 1,
+        "ListConfigurationPolicyAssociations": 1,
+        "CreateConfigurationPolicy": 3,
+        "StartConfigurationPolicyAssociation": 101,
+    }
+
+
+def test_central_converged_minimum_is_reads_only_a_page_per_100_and_each_declared_policy():
+    need = CentralNeed("us-east-1", 250, 3, policies_to_create=0, applied_targets=101, targets_to_change=0)
+    minimum = central_minimum_calls(need)
+    assert by_operation(minimum) == {
+        "ListConfigurationPolicies": 3,
+        "ListConfigurationPolicyAssociations": 2,
+        "GetConfigurationPolicy": 3,
+    }
+    assert {region for _, _, region in minimum} == {"us-east-1"}
+
+
+def test_central_drift_minimum_writes_one_association_per_changed_target_and_nothing_else():
+    need = CentralNeed("eu-west-1", 3, 3, policies_to_create=0, applied_targets=101, targets_to_change=5)
+    minimum = central_minimum_calls(need)
+    assert minimum[("securityhub", "StartConfigurationPolicyAssociation", "eu-west-1")] == 5
+    assert sum(minimum.values()) == 1 + 2 + 3 + 5

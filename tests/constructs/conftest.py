@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -41,11 +42,22 @@ class SampleApp:
 
 @pytest.fixture(scope="session")
 def sample_app(tmp_path_factory: pytest.TempPathFactory) -> SampleApp:
-    outdir = tmp_path_factory.mktemp("sample-cdk.out")
+    return synthesize_sample(tmp_path_factory.mktemp("sample-cdk.out"), config=None)
+
+
+@pytest.fixture(scope="session")
+def central_sample_app(tmp_path_factory: pytest.TempPathFactory) -> SampleApp:
+    """The sample app with ``examples/securityhub-central.yaml``, as ``cdk synth -c config=...`` reads it."""
+    config = REPO / "examples" / "securityhub-central.yaml"
+    return synthesize_sample(tmp_path_factory.mktemp("central-sample-cdk.out"), config=config)
+
+
+def synthesize_sample(outdir: Path, config: Path | None) -> SampleApp:
+    context = {"CDK_CONTEXT_JSON": json.dumps({"config": str(config)})} if config else {}
     result = subprocess.run(
         [sys.executable, "app.py"],
         cwd=REPO,
-        env={**os.environ, "CDK_OUTDIR": str(outdir)},
+        env={**os.environ, "CDK_OUTDIR": str(outdir), **context},
         capture_output=True,
         text=True,
         timeout=600,

@@ -16,8 +16,10 @@ from typing import Any
 import aws_cdk as cdk
 
 from cdk_securityhub_org.cli.declared_from_assembly import DeclaredResource
+from cdk_securityhub_org.configuration_policies import ConfigurationPolicies
 from cdk_securityhub_org.delegated_admin import DelegatedAdmin
 from cdk_securityhub_org.handler.registry import (
+    CONFIGURATION_POLICIES,
     DELEGATED_ADMIN,
     INVITATION_ACCEPTER,
     MEMBERS,
@@ -36,6 +38,7 @@ _KINDS: dict[type, KindEntry] = {
     OrganizationConfiguration: ORGANIZATION_CONFIGURATION,
     Members: MEMBERS,
     InvitationAccepter: INVITATION_ACCEPTER,
+    ConfigurationPolicies: CONFIGURATION_POLICIES,
 }
 
 

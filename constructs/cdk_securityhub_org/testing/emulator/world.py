@@ -461,6 +461,7 @@ class World:
         *,
         seed: int = 0,
         settings: WorldSettings | None = None,
+        root_id: str | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.settings = settings or WorldSettings()
@@ -468,7 +469,7 @@ class World:
         now = time.time()
         self.management_account = management_account
         self.org_id = "o-" + _random_id(self._rng, 10)
-        self.root_id = "r-" + _random_id(self._rng, 4)
+        self.root_id = root_id or "r-" + _random_id(self._rng, 4)
         self.accounts: dict[str, Account] = {
             management_account: Account(
                 management_account,
@@ -505,6 +506,7 @@ class World:
         *,
         opt_in_regions_enabled: Iterable[str] = (),
         settings: WorldSettings | None = None,
+        root_id: str | None = None,
     ) -> World:
         """An organization: root, OUs ``Security``, ``Infrastructure``, ``Workloads`` (with nested ``Prod`` and
         ``NonProd``) and ``Sandbox``, and ``member_count`` ACTIVE accounts besides the management account.
@@ -512,9 +514,10 @@ class World:
         The first two members are ``security-tooling`` and ``log-archive`` in the Security OU; the others are
         spread over the root and the other OUs. Account IDs are random 12-digit strings drawn from ``seed``
         (leading zeros included). Every account, the management account too, enables
-        ``opt_in_regions_enabled``.
+        ``opt_in_regions_enabled``. ``root_id`` fixes the root's ID (default: random), so that a declaration's
+        targets exist.
         """
-        world = cls(management_account, seed=seed, settings=settings)
+        world = cls(management_account, seed=seed, settings=settings, root_id=root_id)
         security = world.add_organizational_unit("Security")
         workloads = world.add_organizational_unit("Workloads")
         homes = [
@@ -542,14 +545,13 @@ class World:
                 return candidate
 
     def add_organizational_unit(self, name: str, parent_id: str | None = None, *, ou_id: str | None = None) -> str:
-        """Create an OU under ``parent_id`` (default: the root); returns its ID. ``ou_id`` keeps an ID a
-        declaration names, so that its selectors and exclusions match the emulated OU."""
+        """Create an OU under ``parent_id`` (default: the root); returns its ID (``ou_id``, default: random)."""
         with self.lock:
             parent = parent_id or self.root_id
             if parent != self.root_id and parent not in self.organizational_units:
                 raise ValueError(f"unknown parent {parent}")
-            if ou_id in self.organizational_units:
-                raise ValueError(f"organizational unit {ou_id} already exists")
+            if ou_id is not None and (ou_id in self.organizational_units or not ou_id.startswith("ou-")):
+                raise ValueError(f"OU ID {ou_id!r} is taken or is not of the form ou-...")
             ou_id = ou_id or f"ou-{self.root_id[2:]}-{_random_id(self._rng, 8)}"
             self.organizational_units[ou_id] = OrganizationalUnit(ou_id, name, parent)
             return ou_id
