@@ -25,6 +25,7 @@ from cdk_securityhub_org.handler.kinds.members.spec import (
     PrunePolicy,
     parse_members,
 )
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import ConfigurationType
 from cdk_securityhub_org.handler.registry import MEMBERS
 from cdk_securityhub_org.member_list import MemberList
 from constructs import Construct
@@ -49,6 +50,14 @@ class Members(Construct):
         is concrete.
     :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
+    :param configuration_type: the organization configuration's type (``OrganizationConfiguration``'s): under
+        ``"CENTRAL"`` the organization accounts a configuration policy governs are members through the policy, so
+        they are not created, and invited accounts are still created and invited. Default: ``"LOCAL"``.
+    :param home_region: the home Region, needed under ``"CENTRAL"``: where associations are read and made.
+    :param self_manage_to_release: under ``"CENTRAL"``, a pruned (``prune``) or released (``DESTROY``)
+        organization account that a policy governs is first designated self-managed (Security Hub refuses to
+        disassociate it before), then disassociated. Required with ``prune`` or ``DESTROY`` under ``"CENTRAL"``,
+        since it changes how those accounts are configured. Default: ``False``.
     :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
         deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
     :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
@@ -91,6 +100,9 @@ class Members(Construct):
         enroll_new_accounts: bool = False,
         management_account_id: str | None = None,
         reconciler_memory_size: int = DEFAULT_MEMORY_MB,
+        configuration_type: ConfigurationType | str = ConfigurationType.LOCAL,
+        home_region: str | None = None,
+        self_manage_to_release: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -124,6 +136,9 @@ class Members(Construct):
                 "invite_non_organization_accounts", invite_non_organization_accounts
             ),
             restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
+            configuration_type=problems.choice("configuration_type", configuration_type, ConfigurationType),
+            home_region=home_region,
+            self_manage_to_release=problems.flag("self_manage_to_release", self_manage_to_release),
         )
         memory_size = problems.memory_size("reconciler_memory_size", reconciler_memory_size)
         problems.round_trip(inline_spec.to_properties(), parse_members)

@@ -49,7 +49,8 @@ class SecurityHubOrganization(cdk.Stage):
     else from a third stack ``OrganizationEvents`` (management account, us-east-1), deployed last.
     ``configuration_policies`` and ``policy_associations`` (CENTRAL only) are ``ConfigurationPolicies``'
     ``policies`` and ``associations``, in the ``Administrator`` stack after ``OrganizationConfiguration``, in the
-    home Region. ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
+    home Region. Under CENTRAL, ``Members`` comes after them and ``self_manage_to_release`` is its prop of that
+    name (needed with ``prune`` or ``DESTROY``). ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
@@ -83,6 +84,7 @@ class SecurityHubOrganization(cdk.Stage):
         dashboard: bool = False,
         configuration_policies: Sequence[ConfigurationPolicy] | None = None,
         policy_associations: Mapping[str, str] | None = None,
+        self_manage_to_release: bool = False,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -187,6 +189,9 @@ class SecurityHubOrganization(cdk.Stage):
                     enroll_new_accounts=enroll_new_accounts,
                     management_account_id=management_account_id,
                     reconciler_memory_size=members_reconciler_memory_size,
+                    configuration_type=configuration_type,
+                    home_region=home_region if str(configuration_type) == ConfigurationType.CENTRAL else None,
+                    self_manage_to_release=self_manage_to_release,
                 )
             )
         if errors:
@@ -198,6 +203,10 @@ class SecurityHubOrganization(cdk.Stage):
         if self.members and self.organization_configuration:
             # Auto-enable and the configuration type decide how members are enrolled: settle them first.
             self.members.resource.node.add_dependency(self.organization_configuration.resource)
+        if self.members and self.configuration_policies:
+            # Under CENTRAL the associations decide which accounts are members through a policy: Members reads
+            # them after they are made, and releases its accounts before they go (a delete runs in reverse).
+            self.members.resource.node.add_dependency(self.configuration_policies.resource)
         self.organization_events_stack: cdk.Stack | None = None
         if self.members and enroll_new_accounts:
             self._forward_organization_events(management_account_id, administrator_account_id, deployment_region)

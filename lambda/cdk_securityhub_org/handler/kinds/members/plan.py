@@ -3,16 +3,65 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Container, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...engine.live import (
     LiveMember,
+    LivePolicyAssociation,
     MemberStatus,
     OrganizationAccount,
 )
 from ...engine.plan import Action, RegionPlan, combine_plans, whole_batches
 from ...engine.result import Issue
+from ..configuration_policies.spec import SELF_MANAGED
 from .spec import MemberAccount, MemberListDocument, PrunePolicy
+
+
+@dataclass(frozen=True)
+class CentralView:
+    """Central configuration as the members see it in one Region: each organization account's configuration in
+    effect (a policy's ID or ``SELF_MANAGED``, with the association's status), read in the home Region, where
+    associations are made. Invited accounts are never in it: policies govern organization accounts only.
+    ``covers``: whether policies reach this Region (the home Region and the linked ones)."""
+
+    home: str
+    configurations: Mapping[str, LivePolicyAssociation]
+    linking_mode: str = "NO_REGIONS"
+    linked: frozenset[str] = frozenset()
+    covers: bool = True
+
+    def in_region(self, region: str) -> CentralView:
+        # Security Hub user guide, "Central configuration and cross-Region aggregation": a policy applies in the
+        # home Region and the linked Regions only.
+        if self.linking_mode == "ALL_REGIONS":
+            covered = True
+        elif self.linking_mode == "ALL_REGIONS_EXCEPT_SPECIFIED":
+            covered = region not in self.linked
+        else:
+            covered = region == self.home or region in self.linked
+        return replace(self, covers=covered)
+
+    def governed(self, account_id: str) -> bool:
+        """Whether a configuration policy manages the account here (and so makes it a member itself)."""
+        configuration = self.configurations.get(account_id)
+        return self.covers and configuration is not None and configuration.configuration != SELF_MANAGED
+
+    def release_problem(self, account_id: str) -> Issue | None:
+        """Why the account cannot be disassociated yet (None: it can): Security Hub user guide, "Disassociating
+        member accounts", a centrally managed member is disassociated only once it is self-managed."""
+        configuration = self.configurations.get(account_id)
+        if configuration is None or not self.covers:
+            return None
+        if configuration.status == "FAILED":
+            message = configuration.status_message or "AWS gave no message"
+            return Issue(
+                account_id,
+                f"designating it self-managed FAILED: {message}; fix the cause, then associate it with"
+                " SELF_MANAGED_SECURITY_HUB again (or declare it as a member)",
+            )
+        if configuration.configuration != SELF_MANAGED or configuration.status == "PENDING":
+            return Issue(account_id, "being designated self-managed before it is disassociated", retryable=True)
+        return None
 
 
 @dataclass(frozen=True)
@@ -20,6 +69,7 @@ class MemberPolicy:
     prune: PrunePolicy = PrunePolicy.NONE
     invite: bool = True
     restore_disassociated: bool = True
+    central: CentralView | None = None
 
 
 def explicit_members(document: MemberListDocument, administrator: str) -> dict[str, MemberAccount]:
@@ -86,7 +136,7 @@ def plan_members(
     return combine_plans(
         [
             plan_enrollment(region, desired, live, organization, policy),
-            plan_prune(region, desired, live, organization, policy.prune),
+            plan_prune(region, desired, live, organization, policy.prune, central=policy.central),
         ]
     )
 
@@ -100,7 +150,8 @@ def plan_enrollment(
 ) -> RegionPlan:
     """The declared accounts ``desired``. Organization accounts are enrolled with CreateMembers (no invitation);
     other accounts are created with their email, then invited. ``organization`` must hold every organization
-    account among ``desired``: an account missing from it is taken for an invited one."""
+    account among ``desired``: an account missing from it is taken for an invited one. Under central
+    configuration (``policy.central``), an organization account that a policy governs is a member through the policy: not created."""
     create: list[dict[str, str]] = []
     invite: list[str] = []
     pending: list[Issue] = []
@@ -116,6 +167,10 @@ def plan_enrollment(
             skipped.append(Issue(account_id, "member status AccountSuspended"))
         elif status is not None and status.is_active:
             in_sync += 1
+        elif in_organization and policy.central is not None and policy.central.governed(account_id):
+            # Security Hub user guide, "Managing accounts with AWS Organizations": its policy decides whether it
+            # uses Security Hub, and it becomes a member when it does.
+            skipped.append(Issue(account_id, "centrally managed: a configuration policy decides its membership"))
         elif status is MemberStatus.INVITED:
             pending.append(Issue(account_id, "invitation awaiting acceptance"))
         elif (
@@ -151,27 +206,78 @@ def plan_prune(
     live: Mapping[str, LiveMember],
     organization: Mapping[str, OrganizationAccount],
     prune: PrunePolicy,
+    *,
+    central: CentralView | None = None,
 ) -> RegionPlan:
     """The members that ``declared`` (the whole declared list) does not name: left alone, disassociated, or also
     deleted when invited, as ``prune`` says. Only membership of ``organization`` tells an invited account apart, and
-    only DELETE_INVITED needs it."""
-    if prune is PrunePolicy.NONE:
-        return RegionPlan(region)
-    disassociate, delete = [], []
-    for account_id, member in sorted(live.items()):
-        if account_id in declared:
-            continue
-        if _associated(member.status):
-            disassociate.append(account_id)
-        # DeleteMembers takes invited accounts only; deleting an associated one is done after disassociating it.
-        invited = account_id not in organization
-        if prune is PrunePolicy.DELETE_INVITED and invited and member.status is not MemberStatus.DELETED:
-            delete.append(account_id)
-    actions = [
-        Action("DisassociateMembers", batch_key="AccountIds", items=tuple(disassociate)),
-        Action("DeleteMembers", batch_key="AccountIds", items=tuple(delete)),
+    only DELETE_INVITED needs it. Under ``central`` configuration, invited and organization accounts are
+    disassociated in separate batches, the organization's once they are self-managed."""
+    disassociate = prune_candidates(declared, live, prune)
+    delete = [
+        a
+        for a in disassociate_or_delete(declared, live, prune)
+        if prune is PrunePolicy.DELETE_INVITED and a not in organization and live[a].status is not MemberStatus.DELETED
     ]
-    return RegionPlan(region, actions=tuple(a for a in actions if a.items))
+    plan = plan_disassociation(region, disassociate, central)
+    if not delete:
+        return plan
+    # DeleteMembers takes invited accounts only; deleting an associated one is done after disassociating it.
+    return replace(plan, actions=(*plan.actions, Action("DeleteMembers", batch_key="AccountIds", items=tuple(delete))))
+
+
+def prune_candidates(declared: Container[str], live: Mapping[str, LiveMember], prune: PrunePolicy) -> list[str]:
+    """The associated members that ``prune`` disassociates because ``declared`` does not name them."""
+    return [a for a in disassociate_or_delete(declared, live, prune) if _associated(live[a].status)]
+
+
+def disassociate_or_delete(declared: Container[str], live: Mapping[str, LiveMember], prune: PrunePolicy) -> list[str]:
+    if prune is PrunePolicy.NONE:
+        return []
+    return sorted(a for a in live if a not in declared)
+
+
+def plan_disassociation(region: str, accounts: Iterable[str], central: CentralView | None) -> RegionPlan:
+    """DisassociateMembers for ``accounts``. Under ``central`` configuration the organization's accounts (those
+    with a configuration) go in batches of their own, each once it is self-managed (:func:`plan_self_management`
+    designates it)."""
+    chosen = sorted(accounts)
+    if central is None:
+        if not chosen:
+            return RegionPlan(region)
+        return RegionPlan(region, (Action("DisassociateMembers", batch_key="AccountIds", items=tuple(chosen)),))
+    invited = [a for a in chosen if a not in central.configurations]
+    ready: list[str] = []
+    pending: list[Issue] = []
+    blocked: list[Issue] = []
+    for account_id in (a for a in chosen if a in central.configurations):
+        problem = central.release_problem(account_id)
+        if problem is None:
+            ready.append(account_id)
+        else:
+            (pending if problem.retryable else blocked).append(problem)
+    actions = [
+        Action("DisassociateMembers", batch_key="AccountIds", items=tuple(items), group=group)
+        for group, items in (("invited", invited), ("organization", ready))
+        if items
+    ]
+    return RegionPlan(region, tuple(actions), pending=tuple(pending), blocked=tuple(blocked))
+
+
+def plan_self_management(central: CentralView, releasing: Iterable[str]) -> RegionPlan:
+    """In the home Region: designate self-managed each account being released that a policy still governs, one
+    target per call (the API takes one); the disassociation waits until a later read sees it SUCCESS."""
+    # A FAILED designation is not started again on its own: the pass fails with AWS's message instead.
+    chosen = sorted({a for a in releasing if central.governed(a) and central.configurations[a].status != "FAILED"})
+    actions = tuple(
+        Action(
+            "StartConfigurationPolicyAssociation",
+            {"ConfigurationPolicyIdentifier": SELF_MANAGED, "Target": {"AccountId": account_id}},
+        )
+        for account_id in chosen
+    )
+    pending = tuple(Issue(a, "designation as self-managed started", retryable=True) for a in chosen)
+    return RegionPlan(central.home, actions, pending=pending)
 
 
 def needs_organization(member: LiveMember, declared: Container[str], prune: PrunePolicy) -> bool:
@@ -215,17 +321,26 @@ class StreamedMembers:
             [
                 self._carried,
                 plan_enrollment(self._region, remaining, self._live, organization, self._policy),
-                plan_prune(self._region, declared, self._live, organization, self._policy.prune),
+                plan_prune(
+                    self._region, declared, self._live, organization, self._policy.prune, central=self._policy.central
+                ),
             ]
         )
 
 
-def plan_member_release(region: str, declared: Iterable[str], live: Mapping[str, LiveMember]) -> RegionPlan:
+def plan_member_release(
+    region: str,
+    declared: Iterable[str],
+    live: Mapping[str, LiveMember],
+    central: CentralView | None = None,
+) -> RegionPlan:
     """On DESTROY: disassociate the declared members that are associated. Nothing is deleted."""
-    chosen = sorted(a for a in declared if a in live and _associated(live[a].status))
-    if not chosen:
-        return RegionPlan(region)
-    return RegionPlan(region, (Action("DisassociateMembers", batch_key="AccountIds", items=tuple(chosen)),))
+    return plan_disassociation(region, release_candidates(declared, live), central)
+
+
+def release_candidates(declared: Iterable[str], live: Mapping[str, LiveMember]) -> list[str]:
+    """The declared members that DESTROY disassociates: those associated."""
+    return sorted(a for a in declared if a in live and _associated(live[a].status))
 
 
 def _associated(status: MemberStatus) -> bool:
