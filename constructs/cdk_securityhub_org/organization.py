@@ -15,6 +15,7 @@ from cdk_securityhub_org.dashboard import SecurityHubDashboard
 from cdk_securityhub_org.delegated_admin import DelegatedAdmin
 from cdk_securityhub_org.drift_repair import ORGANIZATIONS_EVENTS_REGION, OrganizationEventForwarding
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
+from cdk_securityhub_org.handler.kinds.delegated_admin.central import CENTRAL_REPLACEMENT_PROCEDURE
 from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy
 from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     AutoEnableStandards,
@@ -90,6 +91,12 @@ class SecurityHubOrganization(cdk.Stage):
         errors: list[SecurityHubConfigurationError] = []
         if deployment_region is not None and (problem := region_value_problem(deployment_region)):
             errors.append(SecurityHubConfigurationError({self.node.path: [f"deployment_region: {problem}"]}))
+        if allow_replace is True and str(configuration_type) == ConfigurationType.CENTRAL:
+            errors.append(
+                SecurityHubConfigurationError(
+                    {self.node.path: [f"allow_replace=True: {CENTRAL_REPLACEMENT_PROCEDURE}"]}
+                )
+            )
         if deployment_region is None:
             declared = regions if isinstance(regions, Sequence) and not isinstance(regions, str) else ()
             deployment_region = home_region or next(iter(declared), None)
