@@ -50,9 +50,8 @@ def test_governed_accounts_are_not_created_and_invited_ones_are(make_org, deploy
     assert org.calls_of("InviteMembers", HOME) == 1
     assert all(org.members(HOME)[a] == "Enabled" for a in declared)
     assert org.members(HOME)[GUEST] == "Invited"
-    other = next(r for r in REGIONS if r != HOME)
-    # Where no policy reaches (no linked Region), the organization accounts are created as under LOCAL.
-    assert all(org.members(other)[a] == "Enabled" for a in declared)
+    # Every declared Region is linked to the home Region by default: the policy reaches them all.
+    assert all(org.calls_of("CreateMembers", r) == 1 for r in REGIONS)
     assert {c.region for c in org.emulator.calls(operation="ListConfigurationPolicyAssociations")} == {HOME}
 
 
