@@ -68,3 +68,22 @@ def test_replacing_the_administrator_under_central_fails_with_the_procedure(make
     with pytest.raises(ReconcileFailed, match=r"central configuration.*\(1\) declare configuration_type=LOCAL"):
         deploy(delegated_admin, org.management).run("Update", {**props, "AdminAccountId": replacement})
     assert {d.account_id for d in org.world.designations(HOME)} == {org.admin}
+
+
+def test_a_policy_deleted_out_of_band_is_made_again_and_associated_again(make_org, deploy):
+    org = central_org(make_org, deploy)
+    props = declaration(org, [PROD], {org.world.root_id: "production"})
+    resource = deploy(configuration_policies, org.admin)
+    resource.run("Create", props)
+    client = org.securityhub(org.admin, HOME)
+    (policy,) = client.list_configuration_policies()["ConfigurationPolicySummaries"]
+    # By hand, as AWS requires: the association first, then the policy.
+    client.start_configuration_policy_disassociation(
+        ConfigurationPolicyIdentifier=policy["Id"], Target={"RootId": org.world.root_id}
+    )
+    client.delete_configuration_policy(Identifier=policy["Id"])
+    assert not org.world.configuration_policies
+    resource.run("Update", props)
+    (again,) = client.list_configuration_policies()["ConfigurationPolicySummaries"]
+    assert again["Name"] == "production" and again["Id"] != policy["Id"]
+    assert all(c == "production" for c in org.world.effective_configurations().values())
