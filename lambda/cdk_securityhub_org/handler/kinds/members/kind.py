@@ -15,9 +15,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import botocore.exceptions
+
 from ...engine import observe
 from ...engine.apply import Execute, applying
-from ...engine.aws import Budget, Clients
+from ...engine.aws import Budget, Clients, error_code
 from ...engine.custom_resource import Kind
 from ...engine.declaration import DeclarationError
 from ...engine.live import LiveMember, OrganizationAccount
@@ -264,10 +266,19 @@ def _central_view(spec: MembersSpec, clients: Clients) -> CentralView | None:
     if not spec.central or spec.home_region is None:
         return None
     securityhub = clients.securityhub(spec.home_region)
-    aggregator = observe.finding_aggregator(securityhub)
+    try:
+        configurations = observe.account_configurations(securityhub)
+        aggregator = observe.finding_aggregator(securityhub)
+    except botocore.exceptions.ClientError as error:
+        # Central configuration not (or no longer) in effect: a rollback from CENTRAL to LOCAL runs this resource's
+        # CENTRAL declaration before the organization configuration is back to CENTRAL. Nothing is governed then,
+        # so the members are handled as under LOCAL.
+        if error_code(error) != "AccessDeniedException":
+            raise
+        return None
     return CentralView(
         spec.home_region,
-        observe.account_configurations(securityhub),
+        configurations,
         linking_mode=aggregator.linking_mode if aggregator else "NO_REGIONS",
         linked=frozenset(aggregator.regions if aggregator else ()),
     )
