@@ -27,6 +27,7 @@ from cdk_securityhub_org.handler.kinds.members.spec import (
     max_prune_problem,
     parse_members,
 )
+from cdk_securityhub_org.handler.kinds.organization_configuration.spec import ConfigurationType
 from cdk_securityhub_org.handler.registry import MEMBERS
 from cdk_securityhub_org.member_list import MemberList
 from constructs import Construct
@@ -56,6 +57,14 @@ class Members(Construct):
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param allow_empty_member_list: allow ``prune`` with a member list that declares no account and no
         organization selector, which removes every member. Default: ``False`` (synth refuses it).
+    :param configuration_type: the organization configuration's type (``OrganizationConfiguration``'s): under
+        ``"CENTRAL"`` the organization accounts a configuration policy governs are members through the policy, so
+        they are not created, and invited accounts are still created and invited. Default: ``"LOCAL"``.
+    :param home_region: the home Region, needed under ``"CENTRAL"``: where associations are read and made.
+    :param self_manage_to_release: under ``"CENTRAL"``, a pruned (``prune``) or released (``DESTROY``)
+        organization account that a policy governs is first designated self-managed (Security Hub refuses to
+        disassociate it before), then disassociated. Required with ``prune`` or ``DESTROY`` under ``"CENTRAL"``,
+        since it changes how those accounts are configured. Default: ``False``.
     :param drift_repair: repair drift between deploys on this schedule (``events.Schedule``), with the last
         deployed declaration: see ``DriftRepair``. Default: no repair between deploys.
     :param failure_alarm: an alarm when a drift repair fails (something cannot be changed as declared); needs
@@ -100,6 +109,9 @@ class Members(Construct):
         management_account_id: str | None = None,
         reconciler_memory_size: int = DEFAULT_MEMORY_MB,
         allow_empty_member_list: bool = False,
+        configuration_type: ConfigurationType | str = ConfigurationType.LOCAL,
+        home_region: str | None = None,
+        self_manage_to_release: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -134,6 +146,9 @@ class Members(Construct):
             ),
             restore_disassociated=problems.flag("restore_disassociated", restore_disassociated),
             max_prune=_max_prune(problems, max_prune),
+            configuration_type=problems.choice("configuration_type", configuration_type, ConfigurationType),
+            home_region=home_region,
+            self_manage_to_release=problems.flag("self_manage_to_release", self_manage_to_release),
         )
         _refuse_pruning_everything(
             problems,

@@ -15,6 +15,7 @@ from cdk_securityhub_org.dashboard import SecurityHubDashboard
 from cdk_securityhub_org.delegated_admin import DelegatedAdmin
 from cdk_securityhub_org.drift_repair import ORGANIZATIONS_EVENTS_REGION, OrganizationEventForwarding
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
+from cdk_securityhub_org.handler.kinds.delegated_admin.central import CENTRAL_REPLACEMENT_PROCEDURE
 from cdk_securityhub_org.handler.kinds.members.spec import PrunePolicy
 from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     AutoEnableStandards,
@@ -49,7 +50,8 @@ class SecurityHubOrganization(cdk.Stage):
     else from a third stack ``OrganizationEvents`` (management account, us-east-1), deployed last.
     ``configuration_policies`` and ``policy_associations`` (CENTRAL only) are ``ConfigurationPolicies``'
     ``policies`` and ``associations``, in the ``Administrator`` stack after ``OrganizationConfiguration``, in the
-    home Region. ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
+    home Region. Under CENTRAL, ``Members`` comes after them and ``self_manage_to_release`` is its prop of that
+    name (needed with ``prune`` or ``DESTROY``). ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
@@ -85,11 +87,18 @@ class SecurityHubOrganization(cdk.Stage):
         dashboard: bool = False,
         configuration_policies: Sequence[ConfigurationPolicy] | None = None,
         policy_associations: Mapping[str, str] | None = None,
+        self_manage_to_release: bool = False,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
         if deployment_region is not None and (problem := region_value_problem(deployment_region)):
             errors.append(SecurityHubConfigurationError({self.node.path: [f"deployment_region: {problem}"]}))
+        if allow_replace is True and str(configuration_type) == ConfigurationType.CENTRAL:
+            errors.append(
+                SecurityHubConfigurationError(
+                    {self.node.path: [f"allow_replace=True: {CENTRAL_REPLACEMENT_PROCEDURE}"]}
+                )
+            )
         if deployment_region is None:
             declared = regions if isinstance(regions, Sequence) and not isinstance(regions, str) else ()
             deployment_region = home_region or next(iter(declared), None)
@@ -193,6 +202,9 @@ class SecurityHubOrganization(cdk.Stage):
                     enroll_new_accounts=enroll_new_accounts,
                     management_account_id=management_account_id,
                     reconciler_memory_size=members_reconciler_memory_size,
+                    configuration_type=configuration_type,
+                    home_region=home_region if str(configuration_type) == ConfigurationType.CENTRAL else None,
+                    self_manage_to_release=self_manage_to_release,
                 )
             )
         if errors:
@@ -204,6 +216,10 @@ class SecurityHubOrganization(cdk.Stage):
         if self.members and self.organization_configuration:
             # Auto-enable and the configuration type decide how members are enrolled: settle them first.
             self.members.resource.node.add_dependency(self.organization_configuration.resource)
+        if self.members and self.configuration_policies:
+            # Under CENTRAL the associations decide which accounts are members through a policy: Members reads
+            # them after they are made, and releases its accounts before they go (a delete runs in reverse).
+            self.members.resource.node.add_dependency(self.configuration_policies.resource)
         self.organization_events_stack: cdk.Stack | None = None
         if self.members and enroll_new_accounts:
             self._forward_organization_events(management_account_id, administrator_account_id, deployment_region)

@@ -70,6 +70,11 @@ def test_aggregator_actions_are_scoped_to_the_accounts_aggregator(variants):
     assert set(as_list(unscoped["Action"])) == {
         "securityhub:CreateFindingAggregator",
         "securityhub:ListFindingAggregators",
+        # DESTROY under CENTRAL removes the associations and the owned policies before central stops.
+        "securityhub:ListConfigurationPolicyAssociations",
+        "securityhub:StartConfigurationPolicyDisassociation",
+        "securityhub:ListConfigurationPolicies",
+        "securityhub:DeleteConfigurationPolicy",
     }
     # DESTROY: a Region dropped on Update is released under the updated policy, so every Region's own hub.
     assert (

@@ -85,6 +85,7 @@ class Declaration:
     members: Members = field(default_factory=Members)
     prune: str = "NONE"
     allow_replace: bool = False
+    self_manage_to_release: bool = False  # CENTRAL only: prune and DESTROY designate governed accounts first
     destroy: bool = False  # removal policy DESTROY (else RETAIN)
     on_region_unavailable: str = "FAIL"
     accepter: bool = False
@@ -115,6 +116,7 @@ def synthesize(declaration: Declaration, outdir: Path) -> Path:
         member_list=declaration.members.member_list(),
         prune=declaration.prune,
         allow_replace=declaration.allow_replace,
+        self_manage_to_release=declaration.self_manage_to_release,
         removal_policy=removal,
         on_region_unavailable=declaration.on_region_unavailable,
         deployment_region="us-east-1",

@@ -55,7 +55,15 @@ CREATE = Declaration(members=FIRST_LIST, prune="DELETE_INVITED", allow_replace=T
 MEMBERS_CHANGED = CREATE.with_(members=SECOND_LIST)
 REGION_ADDED = MEMBERS_CHANGED.with_(regions=ALL_REGIONS, members=THIRD_LIST)
 REGION_REMOVED = REGION_ADDED.with_(regions=REGIONS, destroy=True)
-CENTRAL = REGION_REMOVED.with_(configuration_type="CENTRAL", auto_enable=False, auto_enable_standards="NONE")
+# Under CENTRAL the administrator cannot be replaced, and prune and DESTROY must allow designating governed
+# accounts self-managed (both refused at synth otherwise).
+CENTRAL = REGION_REMOVED.with_(
+    configuration_type="CENTRAL",
+    auto_enable=False,
+    auto_enable_standards="NONE",
+    allow_replace=False,
+    self_manage_to_release=True,
+)
 ROLLED_BACK = REGION_REMOVED.with_(members=replace(THIRD_LIST, invited=(*THIRD_LIST.invited, REFUSED)))
 NEW_ADMINISTRATOR = REGION_REMOVED.with_(admin=B)
 

@@ -29,6 +29,7 @@ from cdk_securityhub_org import (
     SecurityHubOrganization,
     load_config,
 )
+from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy, PublishedStandard
 from cdk_securityhub_org.testing.emulator import Emulator, World
 from cdk_securityhub_org.testing.simulator import CloudFormationSimulator
 
@@ -480,6 +481,227 @@ PROPS_CASES = [
 ]
 
 
+# ------------------------------------------------------------------------------ central configuration (props)
+
+FSBP = [PublishedStandard.FSBP]
+CENTRAL_STAGE = {
+    "home_region": "us-east-1",
+    "configuration_type": "CENTRAL",
+    "auto_enable": False,
+    "auto_enable_standards": "NONE",
+}
+SELF_MANAGE_FIX = "set self_manage_to_release=True"
+UNREACHED_FIX = "link them (LinkedRegions, or a RegionLinkingMode that covers them)"
+
+
+def policies(**props: object) -> Build:
+    defaults = {
+        "home_region": "us-east-1",
+        "policies": [ConfigurationPolicy("prod", standards=FSBP)],
+        "associations": {"r-ab12": "prod"},
+    }
+    return construct(ConfigurationPolicies, **{**defaults, **props})
+
+
+def central_members(**props: object) -> Build:
+    return members(**{"configuration_type": "CENTRAL", "home_region": "us-east-1", **props})
+
+
+def central_configuration(**props: object) -> Build:
+    return configuration(**{**CENTRAL_STAGE, "regions": ["us-east-1", "eu-west-1", "us-west-2"], **props})
+
+
+def central_organization(**props: object) -> Build:
+    return organization(**{**CENTRAL_STAGE, **props})
+
+
+CENTRAL_CASES = [
+    Bad("central-policies-without-home", "props", policies(home_region=None), "home_region", "declare home_region"),
+    Bad(
+        "central-policies-under-local",
+        "props",
+        policies(configuration_type="LOCAL"),
+        "not 'LOCAL'",
+        "declare configuration_type='CENTRAL'",
+    ),
+    Bad(
+        "central-both-control-modes",
+        "props",
+        policies(
+            policies=[ConfigurationPolicy("prod", standards=FSBP, enabled_controls=["S3.1"], disabled_controls=[])]
+        ),
+        "policy 'prod' gives enabled_controls and disabled_controls",
+        "give one of them",
+    ),
+    Bad(
+        "central-standard-of-another-partition",
+        "props",
+        policies(
+            policies=[
+                ConfigurationPolicy(
+                    "prod",
+                    standards=[
+                        "arn:aws-cn:securityhub:cn-north-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+                    ],
+                )
+            ]
+        ),
+        "arn:aws-cn:securityhub:cn-north-1",
+        "use a PublishedStandard member",
+    ),
+    Bad(
+        "central-standard-of-another-region",
+        "props",
+        policies(
+            policies=[
+                ConfigurationPolicy(
+                    "prod",
+                    standards=[
+                        "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+                    ],
+                )
+            ]
+        ),
+        "is not an ARN of the home Region us-east-1",
+        "use us-east-1",
+    ),
+    Bad(
+        "central-invited-account-as-target",
+        "props",
+        policies(associations={"444455556666": "prod"}, invited_account_ids=["444455556666"]),
+        "account 444455556666 was invited",
+        "remove its association",
+    ),
+    Bad(
+        "central-policy-named-twice",
+        "props",
+        policies(policies=[ConfigurationPolicy("prod", standards=FSBP)] * 2),
+        "policy 'prod' is declared twice",
+        "policy names must be unique",
+    ),
+    Bad(
+        "central-control-id-malformed",
+        "props",
+        policies(policies=[ConfigurationPolicy("prod", standards=FSBP, disabled_controls=["ec2 8"])]),
+        "control ID 'ec2 8'",
+        "write it like 'S3.1'",
+    ),
+    Bad(
+        "central-enabled-without-standards",
+        "props",
+        policies(policies=[ConfigurationPolicy("prod")]),
+        "policy 'prod' enables Security Hub",
+        "needs at least one enabled standard",
+    ),
+    Bad(
+        "central-disabled-with-standards",
+        "props",
+        policies(policies=[ConfigurationPolicy("prod", security_hub_enabled=False, standards=FSBP)]),
+        "policy 'prod' disables Security Hub",
+        "remove them",
+    ),
+    Bad("central-target-malformed", "props", policies(associations={"ou-x": "prod"}), "target 'ou-x'", "an OU ID"),
+    Bad(
+        "central-association-to-unknown-policy",
+        "props",
+        policies(associations={"r-ab12": "prodd"}),
+        "'prodd', which is not a declared policy",
+        "use one of ['prod'] or SELF_MANAGED_SECURITY_HUB",
+    ),
+    Bad(
+        "central-policy-quota",
+        "props",
+        policies(policies=[ConfigurationPolicy(f"p{i}", standards=FSBP) for i in range(101)], associations={}),
+        "101 configuration policies",
+        "merge policies, or ask AWS Support to raise the quota",
+    ),
+    Bad(
+        "central-policy-name-with-space",
+        "props",
+        policies(policies=[ConfigurationPolicy("prod policy", standards=FSBP)], associations={}),
+        "policy name 'prod policy'",
+        "(remove ' ')",
+    ),
+    Bad(
+        "central-members-prune-without-self-manage",
+        "props",
+        central_members(prune="DISASSOCIATE"),
+        "prune=DISASSOCIATE under CENTRAL",
+        SELF_MANAGE_FIX,
+    ),
+    Bad(
+        "central-members-destroy-without-self-manage",
+        "props",
+        central_members(removal_policy=cdk.RemovalPolicy.DESTROY),
+        "removal_policy=DESTROY under CENTRAL",
+        SELF_MANAGE_FIX,
+    ),
+    Bad(
+        "central-self-manage-under-local",
+        "props",
+        members(self_manage_to_release=True),
+        "SelfManageToRelease (self_manage_to_release)",
+        "applies only under CENTRAL configuration; remove it",
+    ),
+    Bad(
+        "central-members-without-home",
+        "props",
+        members(configuration_type="CENTRAL"),
+        "the home Region (HomeRegion)",
+        "where associations are made",
+    ),
+    Bad(
+        "central-members-home-outside-regions",
+        "props",
+        central_members(home_region="eu-west-1"),
+        "HomeRegion 'eu-west-1'",
+        "must also be one of Regions",
+    ),
+    Bad(
+        "central-self-manage-text",
+        "props",
+        central_members(self_manage_to_release="yes"),
+        "self_manage_to_release: 'yes'",
+        BOOLEAN,
+    ),
+    Bad(
+        "central-region-not-linked",
+        "props",
+        central_configuration(region_linking_mode="SPECIFIED_REGIONS", linked_regions=["eu-west-1"]),
+        "Regions ['us-west-2'] are neither the home Region",
+        UNREACHED_FIX,
+    ),
+    Bad(
+        "central-no-regions-linked",
+        "props",
+        central_configuration(region_linking_mode="NO_REGIONS"),
+        "Regions ['eu-west-1', 'us-west-2'] are neither the home Region",
+        UNREACHED_FIX,
+    ),
+    Bad(
+        "central-region-excepted",
+        "props",
+        central_configuration(region_linking_mode="ALL_REGIONS_EXCEPT_SPECIFIED", linked_regions=["eu-west-1"]),
+        "Regions ['eu-west-1'] are neither the home Region",
+        UNREACHED_FIX,
+    ),
+    Bad(
+        "central-stage-allow-replace",
+        "props",
+        central_organization(allow_replace=True),
+        "allow_replace=True: under CENTRAL configuration Security Hub cannot change the delegated administrator",
+        "(1) declare configuration_type=LOCAL",
+    ),
+    Bad(
+        "central-stage-prune-without-self-manage",
+        "props",
+        central_organization(member_list=MemberList.from_organization(), prune="DISASSOCIATE"),
+        "prune=DISASSOCIATE under CENTRAL",
+        SELF_MANAGE_FIX,
+    ),
+]
+
+
 # ------------------------------------------------------------------------------------------------ the YAML config
 
 
@@ -678,7 +900,7 @@ YAML_CASES = [
     ),
 ]
 
-CATALOGUE = CSV_CASES + PROPS_CASES + YAML_CASES
+CATALOGUE = CSV_CASES + PROPS_CASES + CENTRAL_CASES + YAML_CASES
 
 
 @pytest.fixture(scope="module")
@@ -709,6 +931,7 @@ def test_the_catalogue_is_large_and_new(figures):
     assert len({case.id for case in CATALOGUE}) == len(CATALOGUE)
     counts = {surface: sum(c.surface == surface for c in CATALOGUE) for surface in ("csv", "props", "yaml")}
     assert min(counts.values()) >= 10
+    assert len(CENTRAL_CASES) >= 20
     figures.inputs_rejected.update({f"catalogue ({surface})": n for surface, n in counts.items()})
 
 

@@ -128,7 +128,15 @@ def test_local_to_central_is_asked_in_the_home_region_and_waits_for_it(lifecycle
     assert step.ok
     assert step.state.settings == {(A, r): CENTRAL for r in REGIONS}
     assert security_hub_writes(step) == Counter({("UpdateOrganizationConfiguration", "us-east-1"): 1})
-    (configuration,) = step.operations[0].result.custom_resources
+    reports = step.operations[0].result.custom_resources
+    # Members is updated too (it now knows the configuration type), and DelegatedAdmin (allow_replace is off under
+    # CENTRAL), with reads only: nothing is governed yet.
+    assert sorted(r.resource_type for r in reports) == [
+        "Custom::SecurityHubDelegatedAdmin",
+        "Custom::SecurityHubMembers",
+        "Custom::SecurityHubOrganizationConfiguration",
+    ]
+    (configuration,) = [r for r in reports if "OrganizationConfiguration" in r.resource_type]
     assert configuration.is_complete_passes >= 2  # PENDING, then ENABLED
     assert step.state.members == lifecycle["Region removed under DESTROY"].state.members
 

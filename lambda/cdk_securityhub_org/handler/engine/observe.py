@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import botocore.exceptions
@@ -177,16 +177,34 @@ def configuration_policy(securityhub: Any, policy_id: str) -> LiveConfigurationP
     )
 
 
+def _association(item: Mapping[str, Any]) -> LivePolicyAssociation:
+    return LivePolicyAssociation(
+        item["TargetId"],
+        item.get("TargetType", ""),
+        item["ConfigurationPolicyId"],
+        item.get("AssociationStatus", "SUCCESS"),
+        item.get("AssociationStatusMessage") or "",
+    )
+
+
+def account_configurations(securityhub: Any) -> dict[str, LivePolicyAssociation]:
+    """Each organization account's configuration in effect, applied or inherited, by account ID (home Region)."""
+    return {
+        item["TargetId"]: _association(item)
+        for item in _pages(
+            securityhub,
+            "list_configuration_policy_associations",
+            "ConfigurationPolicyAssociationSummaries",
+            MaxResults=CONFIGURATION_PAGE,
+        )
+        if item.get("TargetType") == "ACCOUNT"
+    }
+
+
 def applied_policy_associations(securityhub: Any) -> dict[str, LivePolicyAssociation]:
     """The configurations applied directly to a target (inherited ones follow from these), by target ID."""
     return {
-        item["TargetId"]: LivePolicyAssociation(
-            item["TargetId"],
-            item.get("TargetType", ""),
-            item["ConfigurationPolicyId"],
-            item.get("AssociationStatus", "SUCCESS"),
-            item.get("AssociationStatusMessage") or "",
-        )
+        item["TargetId"]: _association(item)
         for item in _pages(
             securityhub,
             "list_configuration_policy_associations",

@@ -25,6 +25,9 @@ class Action:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     batch_key: str | None = None
     items: tuple[Any, ...] = ()
+    # Batches of different groups are never merged (not sent): e.g. invited and organization accounts, which AWS
+    # may treat differently, so that one group's refusal does not fail the other's batch.
+    group: str = ""
 
     def accounts(self) -> list[str]:
         return [item["AccountId"] if isinstance(item, Mapping) else item for item in self.items]
@@ -55,7 +58,14 @@ def combine_plans(plans: Sequence[RegionPlan]) -> RegionPlan:
     at the place where the operation first comes."""
     actions: list[Action] = []
     for action in (a for plan in plans for a in plan.actions):
-        same = next((i for i, a in enumerate(actions) if action.batch_key and a.operation == action.operation), None)
+        same = next(
+            (
+                i
+                for i, a in enumerate(actions)
+                if action.batch_key and (a.operation, a.group) == (action.operation, action.group)
+            ),
+            None,
+        )
         if same is None:
             actions.append(action)
         else:

@@ -163,3 +163,24 @@ def plan_release(
         if target in declared_targets or live.configuration in owned_ids
     ]
     return RegionPlan(home, tuple(actions))
+
+
+def plan_central_teardown(
+    home: str, policies: Sequence[LiveConfigurationPolicy], applied: Mapping[str, LivePolicyAssociation]
+) -> RegionPlan:
+    """Before central configuration stops (CENTRAL to LOCAL, or DESTROY): Security Hub user guide, "Stopping
+    central configuration", every association must be removed and every policy deleted first. So every applied
+    association goes (self-managed ones too), then, on a later read with none left, the owned policies. A policy
+    made by hand stays: AWS then refuses LOCAL, naming it, which is the user's to delete."""
+    if applied:
+        actions = tuple(
+            Action(
+                "StartConfigurationPolicyDisassociation",
+                {"ConfigurationPolicyIdentifier": live.configuration, "Target": _target(live)},
+            )
+            for _, live in sorted(applied.items())
+        )
+        waiting = Issue(home, f"{len(applied)} association(s) being removed before central configuration stops", True)
+        return RegionPlan(home, actions, pending=(waiting,))
+    deletions = tuple(Action("DeleteConfigurationPolicy", {"Identifier": p.policy_id}) for p in policies if owned(p))
+    return RegionPlan(home, deletions)

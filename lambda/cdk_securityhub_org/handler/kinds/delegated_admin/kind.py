@@ -15,6 +15,7 @@ from ...engine.plan import RegionPlan
 from ...engine.regions import run_in_regions
 from ...engine.result import Outcome, RegionResult
 from ...registry import DELEGATED_ADMIN
+from .central import explain_central_refusals
 from .plan import designation_phases, plan_designation, plan_management_hub, plan_removal
 from .spec import DelegatedAdminSpec, parse_delegated_admin
 
@@ -30,6 +31,7 @@ def converge(spec: DelegatedAdminSpec, regions: tuple[str, ...], clients: Client
     # AWS requires one administrator in every Region: remove the old one everywhere before designating anywhere.
     removals, designations = designation_phases(plans)
     apply_in_regions(results, removals, clients, execute, spec.scope.on_region_unavailable)
+    explain_central_refusals(results)
     apply_in_regions(results, designations, clients, execute, spec.scope.on_region_unavailable)
     if spec.enable_in_management_account:
         hubs: dict[str, RegionPlan] = {}

@@ -15,9 +15,11 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+import botocore.exceptions
+
 from ...engine import observe
 from ...engine.apply import Execute, applying
-from ...engine.aws import Budget, Clients
+from ...engine.aws import Budget, Clients, error_code
 from ...engine.custom_resource import Kind
 from ...engine.declaration import DeclarationError
 from ...engine.live import LiveMember, OrganizationAccount
@@ -25,6 +27,7 @@ from ...engine.regions import run_in_regions
 from ...engine.result import Outcome, RegionResult
 from ...registry import MEMBERS
 from .plan import (
+    CentralView,
     MemberPolicy,
     MemberSelection,
     StreamedMembers,
@@ -32,6 +35,9 @@ from .plan import (
     needs_organization,
     plan_member_release,
     plan_members,
+    plan_self_management,
+    prune_candidates,
+    release_candidates,
 )
 from .spec import (
     MemberAccount,
@@ -41,6 +47,7 @@ from .spec import (
     member_count_problem,
     parse_member_list_document,
     parse_members,
+    prune_limit,
 )
 
 
@@ -176,13 +183,18 @@ def _fetch(location: MemberListLocation, clients: Clients) -> MemberListDocument
 def converge(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:
     document = load_member_list(spec, clients)
     explicit = explicit_members(document, clients.account)
-    policy = MemberPolicy(spec.prune, spec.invite_non_organization_accounts, spec.restore_disassociated, spec.max_prune)
+    central = _central_view(spec, clients)
     organization = _OrganizationStream(clients, document)
     if document.selectors:
         organization.start()
+    releasing = _Releasing()
 
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
+        central_here = central.in_region(result.region) if central else None
+        policy = MemberPolicy(
+            spec.prune, spec.invite_non_organization_accounts, spec.restore_disassociated, spec.max_prune, central_here
+        )
         live: dict[str, LiveMember] = {}
         needed = bool(document.selectors)
         for page in observe.member_pages(securityhub):
@@ -193,18 +205,21 @@ def converge(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, exec
         result.member_statuses = Counter(member.status.value for member in live.values())
         if not needed and explicit.keys() <= live.keys():
             execute(plan_members(result.region, explicit, live, {}, policy), securityhub, result)
+            releasing.add(central_here, _within_limit(prune_candidates(explicit, live, spec.prune), explicit, spec))
             return
         streamed = StreamedMembers(result.region, live, policy)
         for arrival in organization.arrivals():
             execute(streamed.arrived(arrival.declared, arrival.accounts), securityhub, result)
         accounts, declared = organization.whole()
         execute(streamed.finish(declared, accounts), securityhub, result)
+        releasing.add(central_here, _within_limit(prune_candidates(declared, live, spec.prune), declared, spec))
 
     results = [RegionResult(r) for r in regions]
     try:
         run_in_regions(results, work, spec.scope.on_region_unavailable)
     finally:
         organization.close()
+    _self_manage(central, releasing, clients, execute, results)
     return Outcome(results)
 
 
@@ -221,15 +236,76 @@ def release(spec: MembersSpec, regions: tuple[str, ...], clients: Clients, budge
     else:
         declared = explicit_members(document, clients.account)
     execute = applying(budget)
+    central = _central_view(spec, clients)
+    releasing = _Releasing()
 
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
-        plan = plan_member_release(result.region, declared, observe.members(securityhub))
-        execute(plan, securityhub, result)
+        live = observe.members(securityhub)
+        central_here = central.in_region(result.region) if central else None
+        execute(plan_member_release(result.region, declared, live, central_here), securityhub, result)
+        releasing.add(central_here, release_candidates(declared, live))
 
     results = [RegionResult(r) for r in regions]
     run_in_regions(results, work, spec.scope.on_region_unavailable)
+    _self_manage(central, releasing, clients, execute, results)
     return Outcome(results)
+
+
+class _Releasing:
+    """The members being disassociated in any Region that policies reach, gathered from the Regions' threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.accounts: set[str] = set()
+
+    def add(self, central: CentralView | None, accounts: list[str]) -> None:
+        if central is None or not central.covers:
+            return
+        with self._lock:
+            self.accounts.update(accounts)
+
+
+def _within_limit(candidates: list[str], declared: Mapping[str, MemberAccount], spec: MembersSpec) -> list[str]:
+    # A prune over the blast-radius limit is refused in its Region (plan_prune): designating its accounts
+    # self-managed first would change them for a removal that will not happen.
+    return candidates if len(candidates) <= prune_limit(spec.max_prune, len(declared)) else []
+
+
+def _central_view(spec: MembersSpec, clients: Clients) -> CentralView | None:
+    """Under CENTRAL, the accounts' configurations, read once per pass in the home Region."""
+    if not spec.central or spec.home_region is None:
+        return None
+    securityhub = clients.securityhub(spec.home_region)
+    try:
+        configurations = observe.account_configurations(securityhub)
+        aggregator = observe.finding_aggregator(securityhub)
+    except botocore.exceptions.ClientError as error:
+        # Central configuration not (or no longer) in effect: a rollback from CENTRAL to LOCAL runs this resource's
+        # CENTRAL declaration before the organization configuration is back to CENTRAL. Nothing is governed then,
+        # so the members are handled as under LOCAL.
+        if error_code(error) != "AccessDeniedException":
+            raise
+        return None
+    return CentralView(
+        spec.home_region,
+        configurations,
+        linking_mode=aggregator.linking_mode if aggregator else "NO_REGIONS",
+        linked=frozenset(aggregator.regions if aggregator else ()),
+    )
+
+
+def _self_manage(
+    central: CentralView | None, releasing: _Releasing, clients: Clients, execute: Execute, results: list[RegionResult]
+) -> None:
+    """After every Region has planned: designate self-managed, in the home Region, the accounts that a policy
+    governs and some Region disassociates (they are disassociated in a later pass, once it is SUCCESS)."""
+    if central is None or not releasing.accounts:
+        return
+    home = next((r for r in results if r.region == central.home), None)
+    if home is None or home.failed:
+        return
+    execute(plan_self_management(central, releasing.accounts), clients.securityhub(central.home), home)
 
 
 KIND: Kind[MembersSpec] = Kind(

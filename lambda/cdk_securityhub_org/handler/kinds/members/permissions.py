@@ -21,6 +21,16 @@ def actions(spec: MembersSpec, document: MemberListDocument) -> frozenset[str]:
         actions.add("securityhub:DisassociateMembers")
     if spec.prune is PrunePolicy.DELETE_INVITED:
         actions.add("securityhub:DeleteMembers")
+    if spec.central:
+        # Which organization accounts a configuration policy governs, and in which Regions (the aggregator's
+        # linked ones); designating the released ones self-managed.
+        actions |= {
+            "securityhub:ListConfigurationPolicyAssociations",
+            "securityhub:ListFindingAggregators",
+            "securityhub:GetFindingAggregator",
+        }
+        if spec.self_manage_to_release:
+            actions.add("securityhub:StartConfigurationPolicyAssociation")
     if isinstance(spec.member_list, MemberListLocation):
         actions.add("s3:GetObject")
     if any(s.organizational_units is not None or s.exclude_organizational_units for s in document.selectors):

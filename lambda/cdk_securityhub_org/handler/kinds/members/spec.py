@@ -12,13 +12,16 @@ from typing import Any
 from ...engine.declaration import (
     DeclarationError,
     PropertyReader,
+    RemovalPolicy,
     Scope,
     account_id_problem,
     email_problem,
     finish,
     organizational_unit_problem,
     parse_scope,
+    region_problem,
 )
+from ..organization_configuration.spec import ConfigurationType
 
 
 class PrunePolicy(StrEnum):
@@ -100,6 +103,15 @@ class MembersSpec:
     restore_disassociated: bool = True
     # The most members one pass may disassociate or delete in one Region; None: prune_limit's default.
     max_prune: int | None = None
+    # Under CENTRAL the organization's accounts that a configuration policy governs are members through it;
+    # associations are made in the home Region only.
+    configuration_type: ConfigurationType = ConfigurationType.LOCAL
+    home_region: str | None = None
+    self_manage_to_release: bool = False
+
+    @property
+    def central(self) -> bool:
+        return self.configuration_type is ConfigurationType.CENTRAL
 
     def to_properties(self) -> dict[str, Any]:
         properties: dict[str, Any] = {
@@ -110,6 +122,13 @@ class MembersSpec:
         }
         if self.max_prune is not None:
             properties["MaxPrune"] = self.max_prune
+        # Only what differs from LOCAL is written, so that a LOCAL declaration's resource is unchanged.
+        if self.central:
+            properties["ConfigurationType"] = self.configuration_type.value
+        if self.home_region:
+            properties["HomeRegion"] = self.home_region
+        if self.self_manage_to_release:
+            properties["SelfManageToRelease"] = True
         if isinstance(self.member_list, MemberListLocation):
             properties["MemberListLocation"] = self.member_list.to_json()
         else:
@@ -261,7 +280,11 @@ def parse_members(properties: Mapping[str, Any]) -> MembersSpec:
         invite_non_organization_accounts=reader.flag("InviteNonOrganizationAccounts", True),
         restore_disassociated=reader.flag("RestoreDisassociated", True),
         max_prune=_parse_max_prune(reader),
+        configuration_type=reader.choice("ConfigurationType", ConfigurationType, ConfigurationType.LOCAL),
+        home_region=reader.text("HomeRegion", required=False, check=region_problem) or None,
+        self_manage_to_release=reader.flag("SelfManageToRelease", False),
     )
+    reader.problems.extend(central_problems(spec))
     if isinstance(member_list, MemberListDocument) and (
         problem := member_count_problem(member_list, spec.invite_non_organization_accounts)
     ):
@@ -274,3 +297,36 @@ def parse_members(properties: Mapping[str, Any]) -> MembersSpec:
         )
     finish(reader, "Custom::SecurityHubMembers")
     return spec
+
+
+def central_problems(spec: MembersSpec) -> list[str]:
+    """What the configuration type asks of the rest of the declaration (shared by synth and deploy)."""
+    if not spec.central:
+        if spec.self_manage_to_release:
+            return ["SelfManageToRelease (self_manage_to_release) applies only under CENTRAL configuration; remove it"]
+        if spec.home_region:
+            return ["HomeRegion is needed only under CENTRAL configuration (ConfigurationType=CENTRAL); remove it"]
+        return []
+    problems = []
+    if not spec.home_region:
+        problems.append("CENTRAL configuration needs the home Region (HomeRegion), where associations are made")
+    elif spec.home_region not in spec.scope.regions:
+        problems.append(f"HomeRegion {spec.home_region!r} must also be one of Regions {list(spec.scope.regions)}")
+    releases = [
+        what
+        for what, applies in (
+            (f"prune={spec.prune.value}", spec.prune is not PrunePolicy.NONE),
+            ("removal_policy=DESTROY", spec.scope.removal_policy is RemovalPolicy.DESTROY),
+        )
+        if applies
+    ]
+    if releases and not spec.self_manage_to_release:
+        # Security Hub user guide, "Disassociating member accounts": a centrally managed member is disassociated
+        # only once it is self-managed, which changes how the account is configured: the declaration must say so.
+        problems.append(
+            f"{' and '.join(releases)} under CENTRAL configuration disassociates organization accounts that a"
+            " configuration policy may govern, which Security Hub refuses until they are self-managed: set"
+            " self_manage_to_release=True (SelfManageToRelease) to designate them self-managed first, or drop"
+            f" {' and '.join(releases)}"
+        )
+    return problems

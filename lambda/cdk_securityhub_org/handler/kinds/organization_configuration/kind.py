@@ -18,8 +18,9 @@ from ...engine.plan import RegionPlan
 from ...engine.regions import run_in_regions
 from ...engine.result import Outcome, RegionResult
 from ...registry import ORGANIZATION_CONFIGURATION
+from ..configuration_policies.plan import plan_central_teardown
 from .plan import RELEASED_SETTINGS, desired_settings, plan_aggregator, plan_removal_of_aggregator, plan_settings
-from .spec import OrganizationConfigurationSpec, parse_organization_configuration
+from .spec import ConfigurationType, OrganizationConfigurationSpec, parse_organization_configuration
 
 
 def converge(
@@ -29,6 +30,10 @@ def converge(
     home = spec.home_region
     if home:
         _step(spec, [results[home]], clients, execute, lambda r: plan_aggregator(spec, _aggregator(clients, r)))
+    if home and spec.configuration_type is ConfigurationType.LOCAL:
+        _step(spec, [results[home]], clients, execute, lambda r: _central_teardown_plan(clients, r))
+        if results[home].pending or results[home].failed:
+            return Outcome(list(results.values()))  # LOCAL only once the associations are gone
     settings = desired_settings(spec)
     home_first = [results[r] for r in spec.settings_regions if r == home]
     others = [results[r] for r in spec.settings_regions if r != home]
@@ -44,6 +49,9 @@ def release(spec: OrganizationConfigurationSpec, regions: tuple[str, ...], clien
     execute = applying(budget)
     home = spec.home_region if spec.home_region in results else None
     first = [results[home]] if home else []
+    _step(spec, first, clients, execute, lambda r: _central_teardown_plan(clients, r))
+    if home and (results[home].pending or results[home].failed):
+        return Outcome(list(results.values()))
     _step(spec, first, clients, execute, lambda r: _released_settings_plan(clients, r))
     if home:
         _step(spec, first, clients, execute, lambda r: plan_removal_of_aggregator(r, _aggregator(clients, r)))
@@ -61,6 +69,26 @@ def _settings_plan(clients: Clients, region: str, settings: tuple[bool, str, str
     return plan_settings(region, *settings, live=live)
 
 
+def _central_teardown_plan(clients: Clients, region: str) -> RegionPlan:
+    """In the home Region, while CENTRAL is in effect: remove the associations, then the owned policies."""
+    securityhub = clients.securityhub(region)
+    try:
+        live = observe.organization_configuration(securityhub)
+    except botocore.exceptions.ClientError as error:
+        if not _no_longer_administrator(error):
+            raise
+        return RegionPlan(region)
+    if live.configuration_type != ConfigurationType.CENTRAL.value or live.status != "ENABLED":
+        return RegionPlan(region)
+    applied = observe.applied_policy_associations(securityhub)
+    return plan_central_teardown(region, observe.configuration_policies(securityhub), applied)
+
+
+def _no_longer_administrator(error: botocore.exceptions.ClientError) -> bool:
+    detail = error.response.get("Error", {})
+    return detail.get("Code") == "InvalidAccessException" and "not an administrator" in detail.get("Message", "")
+
+
 def _released_settings_plan(clients: Clients, region: str) -> RegionPlan:
     """Where this account is no longer the delegated administrator there is nothing left to release: the
     organization configuration went with the designation. That is the usual case for a Region dropped under
@@ -68,8 +96,7 @@ def _released_settings_plan(clients: Clients, region: str) -> RegionPlan:
     try:
         return _settings_plan(clients, region, RELEASED_SETTINGS)
     except botocore.exceptions.ClientError as error:
-        detail = error.response.get("Error", {})
-        if detail.get("Code") != "InvalidAccessException" or "not an administrator" not in detail.get("Message", ""):
+        if not _no_longer_administrator(error):
             raise
         return RegionPlan(region, in_sync=1)
 

@@ -4,7 +4,7 @@ exactly these, and the reliability suite checks them against the operations the 
 from __future__ import annotations
 
 from ...engine.declaration import RemovalPolicy
-from .spec import OrganizationConfigurationSpec
+from .spec import ConfigurationType, OrganizationConfigurationSpec
 
 
 def actions(spec: OrganizationConfigurationSpec) -> frozenset[str]:
@@ -18,4 +18,13 @@ def actions(spec: OrganizationConfigurationSpec) -> frozenset[str]:
         }
         if spec.scope.removal_policy is RemovalPolicy.DESTROY:
             actions.add("securityhub:DeleteFindingAggregator")
+        if spec.configuration_type is ConfigurationType.LOCAL or spec.scope.removal_policy is RemovalPolicy.DESTROY:
+            # Stopping central configuration (a LOCAL declaration may follow a CENTRAL one; the policy is
+            # updated before the resource) first removes the associations and the owned policies.
+            actions |= {
+                "securityhub:ListConfigurationPolicyAssociations",
+                "securityhub:StartConfigurationPolicyDisassociation",
+                "securityhub:ListConfigurationPolicies",
+                "securityhub:DeleteConfigurationPolicy",
+            }
     return frozenset(actions)

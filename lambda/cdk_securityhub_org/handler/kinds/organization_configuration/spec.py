@@ -112,4 +112,29 @@ def organization_configuration_problems(spec: OrganizationConfigurationSpec) -> 
         problems.append(f"RegionLinkingMode {spec.region_linking_mode.value} takes no LinkedRegions; remove them")
     if needs_regions and not spec.linked_regions and spec.region_linking_mode is not None:
         problems.append(f"RegionLinkingMode {spec.region_linking_mode.value} needs LinkedRegions")
+    if central and spec.home_region and (outside := unreached_regions(spec)):
+        # Security Hub user guide, "Central configuration and cross-Region aggregation": policies reach the home
+        # Region and the linked Regions only; elsewhere the Region would silently stay as it was.
+        problems.append(
+            f"Regions {outside} are neither the home Region {spec.home_region!r} nor linked to it, so no"
+            " configuration policy reaches them under CENTRAL: link them (LinkedRegions, or a RegionLinkingMode"
+            " that covers them) or remove them from Regions"
+        )
     return problems
+
+
+def unreached_regions(spec: OrganizationConfigurationSpec) -> list[str]:
+    """The declared Regions that the finding aggregator's linking leaves out (by default every declared Region
+    is linked to the home Region)."""
+    mode, linked = spec.region_linking_mode, set(spec.linked_regions)
+
+    def reached(region: str) -> bool:
+        if region == spec.home_region or mode is RegionLinkingMode.ALL_REGIONS:
+            return True
+        if mode is RegionLinkingMode.ALL_REGIONS_EXCEPT_SPECIFIED:
+            return region not in linked
+        if mode is RegionLinkingMode.NO_REGIONS:
+            return False
+        return region in linked or (mode is None and not linked)
+
+    return [r for r in spec.scope.regions if not reached(r)]
