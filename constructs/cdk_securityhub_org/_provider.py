@@ -1,5 +1,5 @@
-"""What every construct's custom resource is built from: the handler asset, the onEvent and isComplete functions,
-the Provider framework, the custom resource itself, and least-privilege IAM statements from the actions each kind's
+"""What every construct's custom resource is built from: the handler asset, the stack's one shared Provider
+framework (onEvent and isComplete functions that dispatch on the resource type), the custom resource itself, and least-privilege IAM statements from the actions each kind's
 ``permissions`` module derives. Kinds and their handler strings come from ``cdk_securityhub_org.handler.registry``.
 """
 
@@ -300,11 +300,15 @@ def _nag_resource_finding(stack: cdk.Stack, arn: str) -> str:
 
 
 class Reconciler(Construct):
-    """The two handler functions of one custom resource and the Provider framework that drives them.
+    """What one custom resource adds to its stack's shared ``StackProvider``: the reconcile permissions of its
+    declaration, attached to the shared isComplete role, and its memory request.
 
-    onEvent only validates the declaration, so its role may write its own logs and nothing else. isComplete does
-    the work, so its role gets exactly the statements in ``grants``, and ``memory_size`` (MB; Lambda gives CPU in
-    proportion), which a drift-repair function beside it (``DriftRepair``) takes as well.
+    The role gets exactly the statements in ``grants`` from this resource, and those of the stack's other
+    resources from theirs: its allowed actions are the union of the stack's declarations' actions. ``policy`` holds
+    this resource's statements alone, so that a drift-repair function beside it (``DriftRepair``), which runs only
+    this resource's pass, gets exactly them, and ``memory_size`` (MB; Lambda gives CPU in proportion), which the
+    drift-repair function takes as well. ``on_event_handler``, ``is_complete_handler`` and ``provider`` are the
+    stack's shared ones.
     """
 
     def __init__(
@@ -317,28 +321,13 @@ class Reconciler(Construct):
         memory_size: int = DEFAULT_MEMORY_MB,
     ) -> None:
         super().__init__(scope, id)
+        self.kind = kind
         self.memory_size = memory_size
-        self.on_event_handler = self._function(
-            "OnEvent", kind, registry.ON_EVENT, cdk.Duration.minutes(1), f"Validates a {kind.description} declaration"
-        )
-        self.is_complete_handler = self._function(
-            "IsComplete",
-            kind,
-            registry.IS_COMPLETE,
-            cdk.Duration.minutes(15),
-            f"Reconciles the {kind.description}",
-            memory_size=memory_size,
-            # A pass that cannot finish before the waiter's deadline reports what is left, instead of letting
-            # the framework time out without a reason.
-            environment={
-                registry.TOTAL_TIMEOUT_VARIABLE: str(int(TOTAL_TIMEOUT.to_seconds())),
-                registry.QUERY_INTERVAL_VARIABLE: str(int(QUERY_INTERVAL.to_seconds())),
-                # The metrics' Resource dimension: the construct's path, which dashboards and alarms name too.
-                registry.METRICS_RESOURCE_VARIABLE: scope.node.path,
-            },
-        )
+        shared = StackProvider.of(self)
+        self.on_event_handler = shared.on_event_handler
+        self.is_complete_handler = shared.is_complete_handler
+        self.provider = shared.provider
         policy = iam.Policy(self, "IsCompletePolicy", roles=[self.is_complete_handler.role])  # type: ignore[list-item]
-        # The reconcile permissions: a drift-repair function (drift_repair.py) runs the same pass, so shares them.
         self.policy = policy
         acknowledgements: dict[str, str] = {}
         for grant in grants:
@@ -349,9 +338,55 @@ class Reconciler(Construct):
                     f"{acknowledgements[finding]} {reason}" if finding in acknowledgements else reason
                 )
         _acknowledge(policy, acknowledgements)
-        # isComplete must not run before its permissions exist.
-        self.is_complete_handler.node.add_dependency(policy)
+        shared.serve(policy, memory_size)
 
+
+class StackProvider(Construct):
+    """The one Provider framework of a stack, shared by all of its custom resources: an onEvent and an isComplete
+    function that dispatch on the event's ``ResourceType`` (``cdk_securityhub_org.handler.dispatch``), the
+    framework's own three functions and its waiter state machine. Built by the first ``Reconciler`` of the stack,
+    as the stack's child ``SecurityHubOrgProvider`` (:meth:`of`).
+
+    onEvent only validates the declaration, so its role may write its own logs and nothing else. isComplete does
+    the work: its role gets each resource's ``Reconciler`` policy, and its memory is the largest that the
+    stack's resources ask for (one function serves them all, so the most demanding pass sets it).
+    """
+
+    ID = "SecurityHubOrgProvider"
+
+    @classmethod
+    def of(cls, scope: Construct) -> StackProvider:
+        """The stack's shared provider, built on first use."""
+        stack = cdk.Stack.of(scope)
+        found = stack.node.try_find_child(cls.ID)
+        if found is None:
+            return cls(stack, cls.ID)
+        assert isinstance(found, StackProvider), f"{cls.ID} is reserved for the stack's shared Provider framework"
+        return found
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.memory_size = DEFAULT_MEMORY_MB
+        self.on_event_handler = handler_function(
+            self,
+            "OnEvent",
+            handler=registry.shared_handler(registry.ON_EVENT),
+            timeout=cdk.Duration.minutes(1),
+            description="Validates the Security Hub declarations of this stack",
+        )
+        self.is_complete_handler = handler_function(
+            self,
+            "IsComplete",
+            handler=registry.shared_handler(registry.IS_COMPLETE),
+            timeout=cdk.Duration.minutes(15),
+            description="Reconciles the Security Hub resources of this stack",
+            # A pass that cannot finish before the waiter's deadline reports what is left, instead of letting
+            # the framework time out without a reason.
+            environment={
+                registry.TOTAL_TIMEOUT_VARIABLE: str(int(TOTAL_TIMEOUT.to_seconds())),
+                registry.QUERY_INTERVAL_VARIABLE: str(int(QUERY_INTERVAL.to_seconds())),
+            },
+        )
         framework_logs = logs.LogGroup(self, "ProviderLogs", retention=LOG_RETENTION)
         on_event_role = _lambda_role(self, "ProviderOnEventRole", framework_logs)
         complete_role = _lambda_role(self, "ProviderIsCompleteRole", framework_logs)
@@ -375,26 +410,20 @@ class Reconciler(Construct):
         )
         self._acknowledge_framework(on_event_role, complete_role)
 
-    def _function(
-        self,
-        name: str,
-        kind: registry.KindEntry,
-        entry_point: str,
-        timeout: cdk.Duration,
-        description: str,
-        *,
-        environment: dict[str, str] | None = None,
-        memory_size: int = DEFAULT_MEMORY_MB,
-    ) -> lambda_.Function:
-        return handler_function(
-            self,
-            name,
-            handler=kind.handler(entry_point),
-            timeout=timeout,
-            description=description,
-            environment=environment,
-            memory_size=memory_size,
-        )
+    def serve(self, policy: iam.Policy, memory_size: int) -> None:
+        """Take on one more resource: isComplete must not run before its permissions exist, and gets the memory
+        of the most demanding resource."""
+        self.is_complete_handler.node.add_dependency(policy)
+        self.memory_size = max(self.memory_size, memory_size)
+        function = self.is_complete_handler.node.default_child
+        assert isinstance(function, lambda_.CfnFunction)
+        function.memory_size = self.memory_size
+
+    def name_in_metrics(self, resource: cdk.CustomResource, path: str) -> None:
+        """The construct path that the metrics of ``resource``'s passes carry as their Resource dimension (the
+        function serves several resources, so one variable per resource, keyed by its logical ID)."""
+        logical_id = cdk.Stack.of(self).get_logical_id(resource.node.default_child)  # type: ignore[arg-type]
+        self.is_complete_handler.add_environment(registry.metrics_resource_variable(logical_id), path)
 
     def _acknowledge_framework(self, on_event_role: iam.Role, complete_role: iam.Role) -> None:
         """The Provider framework grants its functions and its waiter ``lambda:InvokeFunction`` on ``<arn>:*`` (any
@@ -407,7 +436,7 @@ class Reconciler(Construct):
 
         why = (
             "The CDK Provider framework allows invoking any version or alias of the functions it drives"
-            " (<function ARN>:*); the functions are this construct's own."
+            " (<function ARN>:*); the functions are this stack's own shared handlers."
         )
         framework = self.node.find_child("Provider").node
         handlers = {invoke_any_version(f): why for f in (self.on_event_handler, self.is_complete_handler)}
@@ -483,13 +512,14 @@ def custom_resource(
     removal_policy: RemovalPolicy,
     memory_size: int = DEFAULT_MEMORY_MB,
 ) -> cdk.CustomResource:
-    """The custom resource, child ``Resource`` of ``scope``, served by its own ``Reconciler``.
+    """The custom resource, child ``Resource`` of ``scope``, served by its stack's shared Provider framework
+    (``StackProvider``) with the permissions of its ``Reconciler`` (child ``Reconciler`` of ``scope``).
 
     The removal policy is both the DeletionPolicy (RETAIN: CloudFormation never asks the handler to delete) and the
     ``RemovalPolicy`` property (what the handler does with a Region dropped on Update).
     """
     reconciler = Reconciler(scope, "Reconciler", kind=kind, grants=grants, memory_size=memory_size)
-    return cdk.CustomResource(
+    resource = cdk.CustomResource(
         scope,
         "Resource",
         service_token=reconciler.provider.service_token,
@@ -498,3 +528,5 @@ def custom_resource(
         removal_policy=cdk.RemovalPolicy[removal_policy.value],
         service_timeout=TOTAL_TIMEOUT,
     )
+    StackProvider.of(scope).name_in_metrics(resource, scope.node.path)
+    return resource

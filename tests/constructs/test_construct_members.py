@@ -17,8 +17,8 @@ from securityhub_templates import delivered_properties, expect_reconciler, rende
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubMembers"
-IS_COMPLETE = registry.MEMBERS.handler(registry.IS_COMPLETE)
-ON_EVENT = registry.MEMBERS.handler(registry.ON_EVENT)
+IS_COMPLETE = registry.shared_handler(registry.IS_COMPLETE)
+ON_EVENT = registry.shared_handler(registry.ON_EVENT)
 
 
 def test_sample_list_travels_inline_sorted_and_after_the_organization_configuration(sample_app):
@@ -82,7 +82,9 @@ def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sampl
     for stack, stored_document in cases:
         spec = parse_members(delivered_properties(stack.custom_resource(TYPE)))
         document = stored_document if isinstance(spec.member_list, MemberListLocation) else spec.member_list
-        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec, document)
+        # The resource's own policy; the stack's shared isComplete role carries it beside its other resources'.
+        assert stack.reconciler_actions("Members") == permissions.actions(spec, document)
+        assert stack.reconciler_actions("Members") <= stack.handler_actions(IS_COMPLETE)
         assert stack.handler_actions(ON_EVENT) == set()
     large = variants.stacks["LargeMembers"].handler_actions(IS_COMPLETE)
     assert {"securityhub:DeleteMembers", "organizations:ListAccountsForParent", "s3:GetObject"} <= large
