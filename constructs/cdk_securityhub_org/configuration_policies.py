@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
-from cdk_securityhub_org._provider import custom_resource, grants_for
+from cdk_securityhub_org._provider import LOG_RETENTION, LogSettings, custom_resource, grants_for
 from cdk_securityhub_org._validation import Problems, declared_account, partition_of, scope_spec
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
 from cdk_securityhub_org.handler.kinds.configuration_policies import permissions
@@ -96,6 +98,10 @@ class ConfigurationPolicies(Construct):
     :param invited_account_ids: accounts invited outside the organization: never a target. Default: none.
     :param configuration_type: the organization's configuration type; policies need ``"CENTRAL"``. Default:
         ``"CENTRAL"``.
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
     :param removal_policy: ``RETAIN`` (default) leaves everything on delete; ``DESTROY`` removes the
         associations, then the policies this construct made.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
@@ -117,6 +123,8 @@ class ConfigurationPolicies(Construct):
         removal_policy: cdk.RemovalPolicy = cdk.RemovalPolicy.RETAIN,
         on_region_unavailable: OnRegionUnavailable | str = OnRegionUnavailable.FAIL,
         administrator_account_id: str | None = None,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -161,6 +169,7 @@ class ConfigurationPolicies(Construct):
             properties=self.spec.to_properties(),
             grants=grants_for(self, permissions.actions(self.spec), regions=[home]),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
-from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB
+from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB, LOG_RETENTION
 from cdk_securityhub_org._validation import SecurityHubConfigurationError, region_value_problem
 from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy
 from cdk_securityhub_org.dashboard import SecurityHubDashboard
@@ -51,6 +53,11 @@ class SecurityHubOrganization(cdk.Stage):
     ``policies`` and ``associations``, in the ``Administrator`` stack after ``OrganizationConfiguration``, in the
     home Region. ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
+    Logs and keys: ``log_retention`` applies to every stack's log groups; ``log_encryption_key_arns`` maps an
+    account ID (management, administrator) to the KMS key ARN that encrypts that account's stack's log groups (a
+    key lives in one account, so each stack names its own); ``asset_bucket_key_arn`` is ``Members``'
+    ``asset_bucket_key``, the KMS key of the administrator account's CDK asset bucket.
+
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
 
@@ -84,6 +91,9 @@ class SecurityHubOrganization(cdk.Stage):
         dashboard: bool = False,
         configuration_policies: Sequence[ConfigurationPolicy] | None = None,
         policy_associations: Mapping[str, str] | None = None,
+        log_encryption_key_arns: Mapping[str, str] | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
+        asset_bucket_key_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -117,6 +127,14 @@ class SecurityHubOrganization(cdk.Stage):
         # failure_alarm without drift_repair itself.
         alarm_without_members = failure_alarm if drift_repair is not None or not enroll_new_accounts else False
 
+        def log_options(stack: cdk.Stack, account: object) -> dict[str, Any]:
+            arn = (log_encryption_key_arns or {}).get(account) if isinstance(account, str) else None
+            key = kms.Key.from_key_arn(stack, "LogEncryptionKey", arn) if arn else None
+            return {"log_encryption_key": key, "log_retention": log_retention}
+
+        management_logs = log_options(self.management_stack, management_account_id)
+        administrator_logs = log_options(self.administrator_stack, administrator_account_id)
+
         def build(factory: Callable[[], T]) -> T | None:
             try:
                 return factory()
@@ -136,6 +154,7 @@ class SecurityHubOrganization(cdk.Stage):
                 management_account_id=management_account_id,
                 drift_repair=drift_repair,
                 failure_alarm=alarm_without_members,
+                **management_logs,
             )
         )
         self.organization_configuration = build(
@@ -154,6 +173,7 @@ class SecurityHubOrganization(cdk.Stage):
                 on_region_unavailable=on_region_unavailable,
                 drift_repair=drift_repair,
                 failure_alarm=alarm_without_members,
+                **administrator_logs,
             )
         )
         self.configuration_policies = None
@@ -168,6 +188,7 @@ class SecurityHubOrganization(cdk.Stage):
                     configuration_type=str(configuration_type),
                     removal_policy=removal_policy,
                     on_region_unavailable=on_region_unavailable,
+                    **administrator_logs,
                 )
             )
         self.members = None
@@ -189,6 +210,12 @@ class SecurityHubOrganization(cdk.Stage):
                     enroll_new_accounts=enroll_new_accounts,
                     management_account_id=management_account_id,
                     reconciler_memory_size=members_reconciler_memory_size,
+                    asset_bucket_key=(
+                        kms.Key.from_key_arn(self.administrator_stack, "AssetBucketKey", asset_bucket_key_arn)
+                        if asset_bucket_key_arn
+                        else None
+                    ),
+                    **administrator_logs,
                 )
             )
         if errors:

@@ -116,3 +116,29 @@ def test_synthesized_resources(sample_app, variants):
         MemberList=Match.absent(),
         MemberListLocation=Match.object_like({"Sha256": Match.string_like_regexp("^[0-9a-f]{64}$")}),
     )
+
+
+def test_asset_bucket_key_lets_the_handler_decrypt_a_list_read_from_s3_and_nothing_else(tmp_path):
+    import aws_cdk as cdk
+    from aws_cdk import aws_kms as kms
+    from cdk_securityhub_org import MemberList, Members
+    from conftest import write_member_csv
+    from securityhub_templates import SynthesizedStack
+
+    def decrypt_statements(rows: int) -> list:
+        stack = cdk.Stack(cdk.App(), "Administrator", env=cdk.Environment(account="222222222222", region="us-east-1"))
+        key = kms.Key.from_key_arn(stack, "AssetKey", "arn:aws:kms:us-east-1:222222222222:key/1234abcd")
+        Members(
+            stack,
+            "Members",
+            member_list=MemberList.from_csv(write_member_csv(tmp_path / f"{rows}.csv", rows)),
+            regions=["us-east-1"],
+            asset_bucket_key=key,
+        )
+        statements = SynthesizedStack(Template.from_stack(stack).to_json()).handler_statements(IS_COMPLETE)
+        return [s for s in statements if "kms:Decrypt" in s["Action"]]
+
+    (decrypt,) = decrypt_statements(300)  # too large to travel inline: read from the asset bucket
+    assert decrypt["Resource"] == "arn:aws:kms:us-east-1:222222222222:key/1234abcd"
+    assert rendered(decrypt["Condition"]["StringEquals"]["kms:ViaService"]) == "s3.us-east-1.${AWS::URLSuffix}"
+    assert decrypt_statements(2) == []  # inline: no bucket is read
