@@ -6,7 +6,7 @@
 import sys
 
 import aws_cdk as cdk
-from cdk_nag import AwsSolutionsChecks
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks, ServerlessChecks
 from cdk_securityhub_org import SecurityHubConfigurationError, SecurityHubOrganization, load_config
 
 DEFAULT_CONFIG = "examples/securityhub.yaml"
@@ -21,8 +21,12 @@ def main() -> None:
         sys.exit(str(error))
     # Registered on the stage, whose stacks it checks: the aspect that writes each acknowledged finding and its
     # reason into the templates (Metadata.cdk_nag, an audit trail) does not cross into a stage from the app.
+    # The packs compliance teams run; each finding the sample raises is acknowledged, per resource, with its reason.
     cdk.Validations.of(organization).add_plugins(
-        AwsSolutionsChecks(organization, write_suppressions_to_cloud_formation=True)
+        *(
+            pack(organization, write_suppressions_to_cloud_formation=True)
+            for pack in (AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, ServerlessChecks)
+        )
     )
     app.synth()
 

@@ -15,7 +15,7 @@ import aws_cdk as cdk
 import jsii
 
 from cdk_securityhub_org.handler.kinds.members.spec import MemberListDocument, PrunePolicy
-from constructs import Construct, IConstruct, IValidation
+from constructs import Construct, IValidation
 
 if TYPE_CHECKING:
     from cdk_securityhub_org.delegated_admin import DelegatedAdmin
@@ -28,7 +28,7 @@ _GUARD_ID = "SecurityHubOrgConflicts"
 class AppDeclarations(Construct):
     """The app's Security Hub constructs, registered as they are built, checked together at synth."""
 
-    def __init__(self, root: IConstruct) -> None:
+    def __init__(self, root: Construct) -> None:
         super().__init__(root, _GUARD_ID)
         self.members: list[Members] = []
         self.designations: list[DelegatedAdmin] = []
@@ -40,7 +40,10 @@ class AppDeclarations(Construct):
         """The registry of the app holding ``construct``, created with its validation on first use."""
         root = construct.node.root
         found = root.node.try_find_child(_GUARD_ID)
-        return found if isinstance(found, AppDeclarations) else cls(root)
+        if isinstance(found, AppDeclarations):
+            return found
+        assert isinstance(root, Construct)  # an App or a Stage: the root of a construct tree is a Construct
+        return cls(root)
 
 
 @jsii.implements(IValidation)

@@ -10,8 +10,10 @@ from enum import Enum
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
-from cdk_securityhub_org._provider import custom_resource, grants_for
+from cdk_securityhub_org._provider import LOG_RETENTION, LogSettings, custom_resource, grants_for
 from cdk_securityhub_org._validation import Problems, declared_account, partition_of, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
@@ -98,6 +100,10 @@ class ConfigurationPolicies(Construct):
     :param invited_account_ids: accounts invited outside the organization: never a target. Default: none.
     :param configuration_type: the organization's configuration type; policies need ``"CENTRAL"``. Default:
         ``"CENTRAL"``.
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
     :param removal_policy: ``RETAIN`` (default) leaves everything on delete; ``DESTROY`` removes the
         associations, then the policies this construct made.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
@@ -127,6 +133,8 @@ class ConfigurationPolicies(Construct):
         administrator_account_id: str | None = None,
         drift_repair: events.Schedule | None = None,
         failure_alarm: bool = False,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -172,6 +180,7 @@ class ConfigurationPolicies(Construct):
             properties=self.spec.to_properties(),
             grants=grants_for(self, permissions.actions(self.spec), regions=[home]),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
         )
         self.drift_repair = between_deploys.build(self, CONFIGURATION_POLICIES, self.spec.to_properties())
 

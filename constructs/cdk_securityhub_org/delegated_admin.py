@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
 from cdk_securityhub_org._app_guards import AppDeclarations
-from cdk_securityhub_org._provider import custom_resource, grants_for, policy_regions
+from cdk_securityhub_org._provider import LOG_RETENTION, LogSettings, custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
@@ -27,6 +29,10 @@ class DelegatedAdmin(Construct):
     :param regions: the Regions to designate it in (AWS requires the same administrator in every Region).
     :param allow_replace: whether a different administrator already designated may be removed and replaced.
         Default: ``False`` (the deploy fails and names the current administrator).
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
     :param removal_policy: ``RETAIN`` (default) leaves the designation when the resource is deleted; ``DESTROY``
         removes it, in the declared Regions only, never organization-wide.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``: what to do in an opt-in Region that is not
@@ -59,6 +65,8 @@ class DelegatedAdmin(Construct):
         enable_in_management_account: bool = True,
         drift_repair: events.Schedule | None = None,
         failure_alarm: bool = False,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -100,5 +108,6 @@ class DelegatedAdmin(Construct):
                 admin_account_id=self.spec.admin_account_id,
             ),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
         )
         self.drift_repair = between_deploys.build(self, DELEGATED_ADMIN, self.spec.to_properties())

@@ -32,7 +32,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 
-from cdk_securityhub_org._provider import Reconciler, handler_function
+from cdk_securityhub_org._provider import Reconciler, StackProvider, handler_function
 from cdk_securityhub_org._validation import Problems, stack_account
 from cdk_securityhub_org.handler import registry
 from cdk_securityhub_org.handler.engine import metrics
@@ -97,6 +97,7 @@ class DriftRepair(Construct):
             description=f"Repairs drift of the {kind.description} between deploys",
             environment={registry.METRICS_RESOURCE_VARIABLE: resource_name},
             memory_size=reconciler.memory_size,  # it runs the same pass
+            log_settings=StackProvider.of(self).log_settings,
             # One repair at a time: a schedule tick and a burst of enrollment events never write concurrently.
             reserved_concurrent_executions=1,
             retry_attempts=0,

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
-from cdk_securityhub_org._provider import custom_resource, grants_for, policy_regions
+from cdk_securityhub_org._provider import LOG_RETENTION, LogSettings, custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
@@ -25,6 +27,10 @@ class InvitationAccepter(Construct):
 
     :param administrator_account_id: the administrator whose invitation to accept.
     :param regions: the Regions to accept it in (an invitation exists only in the Region it was sent from).
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
     :param removal_policy: ``RETAIN`` (default) stays a member on delete; ``DESTROY`` disassociates from the
         administrator.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
@@ -51,6 +57,8 @@ class InvitationAccepter(Construct):
         member_account_id: str | None = None,
         drift_repair: events.Schedule | None = None,
         failure_alarm: bool = False,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -81,5 +89,6 @@ class InvitationAccepter(Construct):
             properties=self.spec.to_properties(),
             grants=grants_for(self, permissions.actions(self.spec), regions=policy_regions(self.spec.scope)),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
         )
         self.drift_repair = between_deploys.build(self, INVITATION_ACCEPTER, self.spec.to_properties())

@@ -11,10 +11,19 @@ from pathlib import Path
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3_assets as s3_assets
 
 from cdk_securityhub_org._app_guards import AppDeclarations
-from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB, custom_resource, grants_for, policy_regions
+from cdk_securityhub_org._provider import (
+    DEFAULT_MEMORY_MB,
+    LOG_RETENTION,
+    LogSettings,
+    custom_resource,
+    grants_for,
+    policy_regions,
+)
 from cdk_securityhub_org._validation import Problems, declared_account, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
@@ -53,6 +62,13 @@ class Members(Construct):
         and this prop. ``0`` refuses any removal. Default: the larger of 10% of the declared members and 25.
     :param administrator_account_id: the account the handler must run in. Default: the stack's account, when it
         is concrete.
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
+    :param asset_bucket_key: the customer managed KMS key of the CDK asset bucket, when it has one: a member list
+        too large to travel inline is read from there, and the handler gets ``kms:Decrypt`` on this key through
+        S3 (nothing when the list travels inline, which needs no bucket).
     :param removal_policy: ``RETAIN`` (default) leaves the members on delete; ``DESTROY`` disassociates them.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
     :param allow_empty_member_list: allow ``prune`` with a member list that declares no account and no
@@ -112,6 +128,9 @@ class Members(Construct):
         configuration_type: ConfigurationType | str = ConfigurationType.LOCAL,
         home_region: str | None = None,
         self_manage_to_release: bool = False,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
+        asset_bucket_key: kms.IKey | None = None,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -200,8 +219,10 @@ class Members(Construct):
                 permissions.actions(self.spec, document),
                 regions=policy_regions(self.spec.scope),
                 member_list_object_arn=member_list_object_arn,
+                member_list_key=asset_bucket_key if member_list_object_arn else None,
             ),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
             memory_size=memory_size,
         )
         self.drift_repair = between_deploys.build(self, MEMBERS, self.spec.to_properties())

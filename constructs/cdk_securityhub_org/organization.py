@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
-from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB
+from cdk_securityhub_org._provider import DEFAULT_MEMORY_MB, LOG_RETENTION
 from cdk_securityhub_org._validation import SecurityHubConfigurationError, region_value_problem
 from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy
 from cdk_securityhub_org.dashboard import SecurityHubDashboard
@@ -53,6 +55,11 @@ class SecurityHubOrganization(cdk.Stage):
     home Region. Under CENTRAL, ``Members`` comes after them and ``self_manage_to_release`` is its prop of that
     name (needed with ``prune`` or ``DESTROY``). ``dashboard=True`` adds a ``SecurityHubDashboard`` of the administrator's resources to its stack.
 
+    Logs and keys: ``log_retention`` applies to every stack's log groups; ``log_encryption_key_arns`` maps an
+    account ID (management, administrator) to the KMS key ARN that encrypts that account's stack's log groups (a
+    key lives in one account, so each stack names its own); ``asset_bucket_key_arn`` is ``Members``'
+    ``asset_bucket_key``, the KMS key of the administrator account's CDK asset bucket.
+
     Problems in any of the constructs are raised together in one ``SecurityHubConfigurationError``.
     """
 
@@ -88,6 +95,9 @@ class SecurityHubOrganization(cdk.Stage):
         configuration_policies: Sequence[ConfigurationPolicy] | None = None,
         policy_associations: Mapping[str, str] | None = None,
         self_manage_to_release: bool = False,
+        log_encryption_key_arns: Mapping[str, str] | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
+        asset_bucket_key_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -127,6 +137,14 @@ class SecurityHubOrganization(cdk.Stage):
         # failure_alarm without drift_repair itself.
         alarm_without_members = failure_alarm if drift_repair is not None or not enroll_new_accounts else False
 
+        def log_options(stack: cdk.Stack, account: object) -> dict[str, Any]:
+            arn = (log_encryption_key_arns or {}).get(account) if isinstance(account, str) else None
+            key = kms.Key.from_key_arn(stack, "LogEncryptionKey", arn) if arn else None
+            return {"log_encryption_key": key, "log_retention": log_retention}
+
+        management_logs = log_options(self.management_stack, management_account_id)
+        administrator_logs = log_options(self.administrator_stack, administrator_account_id)
+
         def build(factory: Callable[[], T]) -> T | None:
             try:
                 return factory()
@@ -146,6 +164,7 @@ class SecurityHubOrganization(cdk.Stage):
                 management_account_id=management_account_id,
                 drift_repair=drift_repair,
                 failure_alarm=alarm_without_members,
+                **management_logs,
             )
         )
         self.organization_configuration = build(
@@ -164,6 +183,7 @@ class SecurityHubOrganization(cdk.Stage):
                 on_region_unavailable=on_region_unavailable,
                 drift_repair=drift_repair,
                 failure_alarm=alarm_without_members,
+                **administrator_logs,
             )
         )
         self.configuration_policies = None
@@ -180,6 +200,7 @@ class SecurityHubOrganization(cdk.Stage):
                     on_region_unavailable=on_region_unavailable,
                     drift_repair=drift_repair,
                     failure_alarm=alarm_without_members,
+                    **administrator_logs,
                 )
             )
         self.members = None
@@ -205,6 +226,12 @@ class SecurityHubOrganization(cdk.Stage):
                     configuration_type=configuration_type,
                     home_region=home_region if str(configuration_type) == ConfigurationType.CENTRAL else None,
                     self_manage_to_release=self_manage_to_release,
+                    asset_bucket_key=(
+                        kms.Key.from_key_arn(self.administrator_stack, "AssetBucketKey", asset_bucket_key_arn)
+                        if asset_bucket_key_arn
+                        else None
+                    ),
+                    **administrator_logs,
                 )
             )
         if errors:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
 
 from cdk_securityhub_org._app_guards import AppDeclarations
-from cdk_securityhub_org._provider import custom_resource, grants_for, policy_regions
+from cdk_securityhub_org._provider import LOG_RETENTION, LogSettings, custom_resource, grants_for, policy_regions
 from cdk_securityhub_org._validation import Problems, declared_account, partition_of, scope_spec
 from cdk_securityhub_org.drift_repair import BetweenDeploys
 from cdk_securityhub_org.handler.engine.declaration import OnRegionUnavailable
@@ -43,6 +45,10 @@ class OrganizationConfiguration(Construct):
         ``NO_REGIONS``. Default: none, which leaves the mode to the handler's default for ``linked_regions``.
     :param management_account_id: the organization's management account; CENTRAL refuses it as administrator.
         Default: unknown, and that check is skipped.
+    :param log_encryption_key: the KMS key of the handlers' log groups (default: CloudWatch Logs' own encryption);
+        its key policy must allow the CloudWatch Logs service principal. The stack's constructs share one
+        Provider framework and its log groups, so they must give the same key and retention.
+    :param log_retention: how long those log groups keep events (default ``RetentionDays.ONE_YEAR``).
     :param removal_policy: ``RETAIN`` (default) leaves the settings and the aggregator on delete; ``DESTROY``
         deletes the aggregator.
     :param on_region_unavailable: ``"FAIL"`` (default) or ``"SKIP"``.
@@ -75,6 +81,8 @@ class OrganizationConfiguration(Construct):
         administrator_account_id: str | None = None,
         drift_repair: events.Schedule | None = None,
         failure_alarm: bool = False,
+        log_encryption_key: kms.IKey | None = None,
+        log_retention: logs.RetentionDays = LOG_RETENTION,
     ) -> None:
         super().__init__(scope, id)
         problems = Problems(self.node.path)
@@ -129,5 +137,6 @@ class OrganizationConfiguration(Construct):
             properties=self.spec.to_properties(),
             grants=grants_for(self, permissions.actions(self.spec), regions=policy_regions(self.spec.scope)),
             removal_policy=self.spec.scope.removal_policy,
+            log_settings=LogSettings(log_encryption_key, log_retention),
         )
         self.drift_repair = between_deploys.build(self, ORGANIZATION_CONFIGURATION, self.spec.to_properties())

@@ -56,6 +56,16 @@ class SynthesizedStack:
         """The non-logging actions the handler's role allows."""
         return {a for s in self.handler_statements(handler) for a in as_list(s["Action"]) if not a.startswith("logs:")}
 
+    def reconciler_actions(self, construct_id: str) -> set[str]:
+        """The actions of the reconcile policy of the construct ``construct_id`` (a child of the stack) alone: its
+        share of the stack's shared isComplete role, and all that its drift-repair function gets."""
+        (policy,) = [
+            p
+            for lid, p in self.of_type("AWS::IAM::Policy").items()
+            if lid.startswith(f"{construct_id}ReconcilerIsCompletePolicy")
+        ]
+        return {a for s in policy["Properties"]["PolicyDocument"]["Statement"] for a in as_list(s["Action"])}
+
 
 def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
@@ -117,7 +127,7 @@ def expect_reconciler(
         template.has_resource_properties(
             "AWS::Lambda::Function",
             {
-                "Handler": registry.KINDS[resource_type].handler(entry_point),
+                "Handler": registry.shared_handler(entry_point),
                 "Runtime": "python3.14",
                 "Architectures": ["arm64"],
                 "MemorySize": 512,

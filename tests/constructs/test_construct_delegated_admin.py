@@ -13,8 +13,8 @@ from securityhub_templates import as_list, delivered_properties, expect_reconcil
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubDelegatedAdmin"
-IS_COMPLETE = registry.DELEGATED_ADMIN.handler(registry.IS_COMPLETE)
-ON_EVENT = registry.DELEGATED_ADMIN.handler(registry.ON_EVENT)
+IS_COMPLETE = registry.shared_handler(registry.IS_COMPLETE)
+ON_EVENT = registry.shared_handler(registry.ON_EVENT)
 
 
 def test_default_declaration_retains_the_designation(sample_app):

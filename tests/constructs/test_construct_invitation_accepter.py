@@ -13,8 +13,8 @@ from securityhub_templates import delivered_properties, expect_reconciler, rende
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubInvitationAccepter"
-IS_COMPLETE = registry.INVITATION_ACCEPTER.handler(registry.IS_COMPLETE)
-ON_EVENT = registry.INVITATION_ACCEPTER.handler(registry.ON_EVENT)
+IS_COMPLETE = registry.shared_handler(registry.IS_COMPLETE)
+ON_EVENT = registry.shared_handler(registry.ON_EVENT)
 
 
 def test_properties_name_the_administrator_and_the_member_account(variants):

@@ -17,8 +17,8 @@ from securityhub_templates import delivered_properties, expect_reconciler, rende
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubMembers"
-IS_COMPLETE = registry.MEMBERS.handler(registry.IS_COMPLETE)
-ON_EVENT = registry.MEMBERS.handler(registry.ON_EVENT)
+IS_COMPLETE = registry.shared_handler(registry.IS_COMPLETE)
+ON_EVENT = registry.shared_handler(registry.ON_EVENT)
 
 
 def test_sample_list_travels_inline_sorted_and_after_the_organization_configuration(sample_app):
@@ -82,7 +82,9 @@ def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sampl
     for stack, stored_document in cases:
         spec = parse_members(delivered_properties(stack.custom_resource(TYPE)))
         document = stored_document if isinstance(spec.member_list, MemberListLocation) else spec.member_list
-        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec, document)
+        # The resource's own policy; the stack's shared isComplete role carries it beside its other resources'.
+        assert stack.reconciler_actions("Members") == permissions.actions(spec, document)
+        assert stack.reconciler_actions("Members") <= stack.handler_actions(IS_COMPLETE)
         assert stack.handler_actions(ON_EVENT) == set()
     large = variants.stacks["LargeMembers"].handler_actions(IS_COMPLETE)
     assert {"securityhub:DeleteMembers", "organizations:ListAccountsForParent", "s3:GetObject"} <= large
@@ -114,3 +116,29 @@ def test_synthesized_resources(sample_app, variants):
         MemberList=Match.absent(),
         MemberListLocation=Match.object_like({"Sha256": Match.string_like_regexp("^[0-9a-f]{64}$")}),
     )
+
+
+def test_asset_bucket_key_lets_the_handler_decrypt_a_list_read_from_s3_and_nothing_else(tmp_path):
+    import aws_cdk as cdk
+    from aws_cdk import aws_kms as kms
+    from cdk_securityhub_org import MemberList, Members
+    from conftest import write_member_csv
+    from securityhub_templates import SynthesizedStack
+
+    def decrypt_statements(rows: int) -> list:
+        stack = cdk.Stack(cdk.App(), "Administrator", env=cdk.Environment(account="222222222222", region="us-east-1"))
+        key = kms.Key.from_key_arn(stack, "AssetKey", "arn:aws:kms:us-east-1:222222222222:key/1234abcd")
+        Members(
+            stack,
+            "Members",
+            member_list=MemberList.from_csv(write_member_csv(tmp_path / f"{rows}.csv", rows)),
+            regions=["us-east-1"],
+            asset_bucket_key=key,
+        )
+        statements = SynthesizedStack(Template.from_stack(stack).to_json()).handler_statements(IS_COMPLETE)
+        return [s for s in statements if "kms:Decrypt" in s["Action"]]
+
+    (decrypt,) = decrypt_statements(300)  # too large to travel inline: read from the asset bucket
+    assert decrypt["Resource"] == "arn:aws:kms:us-east-1:222222222222:key/1234abcd"
+    assert rendered(decrypt["Condition"]["StringEquals"]["kms:ViaService"]) == "s3.us-east-1.${AWS::URLSuffix}"
+    assert decrypt_statements(2) == []  # inline: no bucket is read

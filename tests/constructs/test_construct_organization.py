@@ -60,3 +60,44 @@ def test_without_a_member_list_there_is_no_members_resource():
     )
     assert stage.members is None
     assert stage.management_stack.region == stage.administrator_stack.region == "eu-west-1"
+
+
+def test_each_stack_encrypts_its_log_groups_with_its_own_accounts_key_and_keeps_the_retention():
+    import aws_cdk as cdk
+    from aws_cdk import aws_logs as logs
+    from aws_cdk.assertions import Template
+
+    key = "arn:aws:kms:eu-west-1:111111111111:key/1234abcd"
+    stage = SecurityHubOrganization(
+        cdk.App(),
+        "SecurityHub",
+        management_account_id="111111111111",
+        administrator_account_id="222222222222",
+        regions=["eu-west-1"],
+        log_encryption_key_arns={"111111111111": key},
+        log_retention=logs.RetentionDays.THREE_MONTHS,
+    )
+
+    def log_groups(stack: cdk.Stack) -> list[dict]:
+        return [g["Properties"] for g in Template.from_stack(stack).find_resources("AWS::Logs::LogGroup").values()]
+
+    management, administrator = log_groups(stage.management_stack), log_groups(stage.administrator_stack)
+    assert [(g["KmsKeyId"], g["RetentionInDays"]) for g in management] == [(key, 90)] * 4
+    assert [("KmsKeyId" in g, g["RetentionInDays"]) for g in administrator] == [(False, 90)] * 4
+
+
+def test_constructs_of_one_stack_must_agree_on_the_log_settings():
+    import aws_cdk as cdk
+    from aws_cdk import aws_logs as logs
+    from cdk_securityhub_org import MemberList, Members, OrganizationConfiguration
+
+    stack = cdk.Stack(cdk.App(), "Administrator", env=cdk.Environment(account="222222222222", region="eu-west-1"))
+    OrganizationConfiguration(stack, "OrganizationConfiguration", regions=["eu-west-1"])
+    with pytest.raises(ValueError, match="must be the same for every construct of stack Administrator"):
+        Members(
+            stack,
+            "Members",
+            member_list=MemberList.from_organization(),
+            regions=["eu-west-1"],
+            log_retention=logs.RetentionDays.ONE_WEEK,
+        )

@@ -13,8 +13,8 @@ from securityhub_templates import as_list, delivered_properties, expect_reconcil
 pytestmark = pytest.mark.slow
 
 TYPE = "Custom::SecurityHubOrganizationConfiguration"
-IS_COMPLETE = registry.ORGANIZATION_CONFIGURATION.handler(registry.IS_COMPLETE)
-ON_EVENT = registry.ORGANIZATION_CONFIGURATION.handler(registry.ON_EVENT)
+IS_COMPLETE = registry.shared_handler(registry.IS_COMPLETE)
+ON_EVENT = registry.shared_handler(registry.ON_EVENT)
 
 
 def test_sample_declares_local_configuration_with_an_aggregator_in_the_home_region(sample_app):
@@ -50,7 +50,9 @@ def test_central_configuration(variants):
 def test_is_complete_gets_exactly_the_actions_derived_from_the_declaration(sample_app, variants):
     for stack in (sample_app.administrator, variants.stacks["Central"]):
         spec = parse_organization_configuration(delivered_properties(stack.custom_resource(TYPE)))
-        assert stack.handler_actions(IS_COMPLETE) == permissions.actions(spec)
+        # The resource's own policy; the stack's shared isComplete role carries it beside its other resources'.
+        assert stack.reconciler_actions("OrganizationConfiguration") == permissions.actions(spec)
+        assert stack.reconciler_actions("OrganizationConfiguration") <= stack.handler_actions(IS_COMPLETE)
     assert "securityhub:DeleteFindingAggregator" in variants.stacks["Central"].handler_actions(IS_COMPLETE)
     assert "securityhub:DeleteFindingAggregator" not in sample_app.administrator.handler_actions(IS_COMPLETE)
     assert sample_app.administrator.handler_actions(ON_EVENT) == set()

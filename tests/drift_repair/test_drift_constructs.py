@@ -71,12 +71,18 @@ def test_repair_function_runs_the_scheduled_handler_alone_without_retries(betwee
         },
     )
     tpl.resource_properties_count_is("AWS::Lambda::EventInvokeConfig", {"MaximumRetryAttempts": 0}, 2)
-    # The deploy's passes name the same Resource dimension.
+    # The deploy's passes name the same Resource dimension: the shared isComplete function keeps one variable per
+    # resource it serves, keyed by the resource's logical ID (the event's LogicalResourceId).
+    (members,) = tpl.find_resources(registry.MEMBERS.resource_type)
     tpl.has_resource_properties(
         "AWS::Lambda::Function",
         {
-            "Handler": registry.MEMBERS.handler(registry.IS_COMPLETE),
-            "Environment": {"Variables": Match.object_like({"METRICS_RESOURCE": "SecurityHub/Administrator/Members"})},
+            "Handler": registry.shared_handler(registry.IS_COMPLETE),
+            "Environment": {
+                "Variables": Match.object_like(
+                    {registry.metrics_resource_variable(members): "SecurityHub/Administrator/Members"}
+                )
+            },
         },
     )
 
@@ -91,7 +97,7 @@ def test_repair_function_shares_the_reconcile_policy_of_is_complete(between_depl
         if lid.startswith("MembersReconcilerIsCompletePolicy")
     ]
     assert sorted(r["Ref"] for r in policy["Properties"]["Roles"]) == sorted(
-        [roles_of[registry.MEMBERS.handler(registry.IS_COMPLETE)], roles_of[SCHEDULED_HANDLER]]
+        [roles_of[registry.shared_handler(registry.IS_COMPLETE)], roles_of[SCHEDULED_HANDLER]]
     )
 
 
@@ -304,6 +310,6 @@ def test_the_reconcile_memory_size_is_given_to_is_complete_and_the_repair_functi
     )
     functions = template(stack).find_resources("AWS::Lambda::Function")
     memory = {f["Properties"]["Handler"]: f["Properties"].get("MemorySize") for f in functions.values()}
-    assert memory[registry.MEMBERS.handler(registry.IS_COMPLETE)] == 1769
+    assert memory[registry.shared_handler(registry.IS_COMPLETE)] == 1769
     assert memory[SCHEDULED_HANDLER] == 1769
-    assert memory[registry.MEMBERS.handler(registry.ON_EVENT)] == 512  # it only validates
+    assert memory[registry.shared_handler(registry.ON_EVENT)] == 512  # it only validates

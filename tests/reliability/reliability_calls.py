@@ -26,7 +26,10 @@ from cdk_securityhub_org.testing.emulator import CallRecord, Emulator
 from cdk_securityhub_org.testing.simulator import CloudFormationSimulator, Invocation, SimulatorState
 from cdk_securityhub_org.testing.simulator.lambda_runtime import LambdaFunction, LambdaRuntime
 
-_HANDLER = re.compile(rf"^{re.escape(registry.PACKAGE)}\.kinds\.(?P<kind>\w+)\.kind\.(?P<entry>on_event|is_complete)$")
+# A kind's own entry points, or the stack's shared ones (dispatch), which serve the kind the event names.
+_HANDLER = re.compile(
+    rf"^{re.escape(registry.PACKAGE)}\.(?:kinds\.(?P<kind>\w+)\.kind|dispatch)\.(?P<entry>on_event|is_complete)$"
+)
 # The Lambda runtime writes the function's logs itself; the emulator has no CloudWatch Logs to call.
 RUNTIME_LOG_ACTIONS = frozenset({"logs:CreateLogStream", "logs:PutLogEvents"})
 
@@ -48,12 +51,19 @@ class Window:
     statements: tuple[Statement, ...] = ()
     invocation: Invocation | None = None
     calls: list[CallRecord] = field(default_factory=list)
+    event: Any = None
 
     @property
     def kind(self) -> str:
-        """The handler module: delegated_admin, organization_configuration, members or invitation_accepter."""
+        """The kind's folder (delegated_admin, members, ...): from the handler string, or, for the stack's shared
+        function, from the event's resource type."""
         found = _HANDLER.match(self.function.handler)
-        return found["kind"] if found else self.function.handler
+        if found is None:
+            return self.function.handler
+        if found["kind"]:
+            return found["kind"]
+        entry = registry.kind_for(str((self.event or {}).get("ResourceType")))
+        return entry.folder if entry else self.function.handler
 
     @property
     def entry_point(self) -> str:
@@ -98,7 +108,7 @@ class RecordingRuntime(LambdaRuntime):
 
     def invoke(self, function: LambdaFunction, event: Any) -> Invocation:
         stack_name, statements = self._policy_in_force(function)
-        window = Window(function, stack_name, time.time(), statements=statements)
+        window = Window(function, stack_name, time.time(), statements=statements, event=event)
         try:
             window.invocation = super().invoke(function, event)
         finally:

@@ -1,5 +1,6 @@
-"""The least-privilege comparison: per handler, the IAM actions its synthesized policies allow against the actions
-its calls needed (operations plus the actions they imply), and the Markdown table ``docs/reliability.md`` shows."""
+"""The least-privilege comparison: per handler function (a stack's shared function serves several kinds), the IAM
+actions its synthesized policies allow against the actions its calls needed (operations plus the actions they
+imply), and the Markdown table ``docs/reliability.md`` shows."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ ENTRY_POINTS = {"is_complete": "isComplete", "on_event": "onEvent"}
 
 @dataclass
 class Handler:
-    """One handler function of one kind, over every declaration the suite deployed."""
+    """One handler function, over every declaration the suite deployed: a stack's shared function serves several
+    kinds, and its role allows the union of their actions, so the comparison is per function (per role)."""
 
-    kind: str
+    kinds: tuple[str, ...]
     entry_point: str
     allowed: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
@@ -29,20 +31,27 @@ class Handler:
 
     @property
     def name(self) -> str:
-        return f"{KINDS[self.kind]} {ENTRY_POINTS[self.entry_point]}"
+        return f"{' + '.join(KINDS[k] for k in self.kinds)} {ENTRY_POINTS[self.entry_point]}"
 
 
-def handlers(windows: Iterable[Window]) -> dict[tuple[str, str], Handler]:
-    found: dict[tuple[str, str], Handler] = {}
+def handlers(windows: Iterable[Window]) -> dict[tuple[tuple[str, ...], str], Handler]:
+    """The handlers by the kinds their function served and by entry point: a function's rows over every
+    deployed declaration add up, as before, under one name."""
+    windows = list(windows)
+    served: dict[str, set[str]] = {}
     for window in windows:
-        key = (window.kind, window.entry_point)
+        served.setdefault(window.function.arn, set()).add(window.kind)
+    found: dict[tuple[tuple[str, ...], str], Handler] = {}
+    for window in windows:
+        kinds = tuple(sorted(served[window.function.arn], key=list(KINDS).index))
+        key = (kinds, window.entry_point)
         handler = found.setdefault(key, Handler(*key))
         handler.allowed |= window.allowed
         handler.used |= window.used
         handler.policies.add(window.allowed)
         handler.invocations += 1
         handler.calls += len(window.calls)
-    return dict(sorted(found.items(), key=lambda item: (list(KINDS).index(item[0][0]), item[0][1] != "on_event")))
+    return dict(sorted(found.items(), key=lambda item: (list(KINDS).index(item[0][0][0]), item[0][1] != "on_event")))
 
 
 def outside_policy(window: Window) -> list[str]:
@@ -75,7 +84,7 @@ def table(found: dict[tuple[str, str], Handler]) -> str:
     complete = [h for h in found.values() if h.entry_point == "is_complete"]
     actions = sorted(set().union(*(h.allowed | h.used for h in complete)))
     matrix = [
-        "| Action | " + " | ".join(KINDS[h.kind] for h in complete) + " |",
+        "| Action | " + " | ".join(" + ".join(KINDS[k] for k in h.kinds) for h in complete) + " |",
         "|---|" + "---|" * len(complete),
     ]
     for action in actions:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from reliability_lifecycle import Lifecycle
-from reliability_privilege import handlers, outside_policy, table
+from reliability_privilege import ENTRY_POINTS, KINDS, handlers, outside_policy, table
 
 pytestmark = pytest.mark.reliability
 
@@ -25,12 +25,8 @@ def attributed(lifecycle: Lifecycle) -> Lifecycle:
 
 
 def test_every_kind_and_entry_point_ran(attributed: Lifecycle):
-    found = handlers(attributed.harness.windows)
-    assert {h.name for h in found.values()} == {
-        f"{kind} {entry}"
-        for kind in ("DelegatedAdmin", "OrganizationConfiguration", "Members", "InvitationAccepter")
-        for entry in ("onEvent", "isComplete")
-    }
+    ran = {(w.kind, w.entry_point) for w in attributed.harness.windows}
+    assert ran == {(kind, entry) for kind in KINDS for entry in ENTRY_POINTS}
 
 
 def test_no_invocation_called_anything_its_policy_in_force_did_not_allow(attributed: Lifecycle):

@@ -19,12 +19,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .dispatch import kind_of
 from .engine import metrics
 from .engine.aws import Budget, Clients
 from .engine.custom_resource import check_account, running_account
-from .engine.declaration import DeclarationError
 from .engine.logs import log, redact
-from .registry import KINDS
 
 
 class DriftNotRepaired(Exception):
@@ -38,11 +37,7 @@ def handler(event: Mapping[str, Any], context: Any) -> dict[str, Any]:
 
 def repair(event: Mapping[str, Any], context: Any, clients: Clients | None = None) -> dict[str, Any]:
     trigger = metrics.Trigger(event.get("Trigger", metrics.Trigger.SCHEDULE.value))
-    entry = KINDS.get(str(event.get("ResourceType")))
-    if entry is None:
-        known = ", ".join(sorted(KINDS))
-        raise DeclarationError([f"ResourceType {event.get('ResourceType')!r} is not one of {known}"], "drift repair")
-    kind = entry.load()
+    kind = kind_of(event, "drift repair")
     log("repair", trigger=trigger.value, resource_type=kind.resource_type, event=event.get("Event"))
     spec = kind.parse(event.get("ResourceProperties") or {})
     account = running_account(context)

@@ -22,13 +22,26 @@ ON_EVENT = "on_event"
 IS_COMPLETE = "is_complete"
 DRIFT_REPAIR_HANDLER = f"{PACKAGE}.drift_repair.handler"
 
+
+def shared_handler(entry_point: str) -> str:
+    """The Lambda handler string of the stack's shared function for ``entry_point`` (:data:`ON_EVENT` or
+    :data:`IS_COMPLETE`), which serves every kind (``dispatch``)."""
+    return f"{PACKAGE}.dispatch.{entry_point}"
+
+
 # Environment variables the constructs set on the handler functions, read by the engine.
 TOTAL_TIMEOUT_VARIABLE = "TOTAL_TIMEOUT_SECONDS"
 """The Provider framework's total timeout: how long isComplete may keep a change pending."""
 QUERY_INTERVAL_VARIABLE = "QUERY_INTERVAL_SECONDS"
 """How often the Provider framework calls isComplete."""
 METRICS_RESOURCE_VARIABLE = "METRICS_RESOURCE"
-"""The construct path that the metrics' Resource dimension, the dashboard and the alarm name."""
+"""The construct path that the metrics' Resource dimension, the dashboard and the alarm name. The shared isComplete
+function serves several resources, so it carries one variable per resource: see :func:`metrics_resource_variable`."""
+
+
+def metrics_resource_variable(logical_id: str) -> str:
+    """The variable holding the construct path of the custom resource ``logical_id`` on the shared function."""
+    return f"{METRICS_RESOURCE_VARIABLE}_{logical_id}"
 
 
 class RunsIn(StrEnum):

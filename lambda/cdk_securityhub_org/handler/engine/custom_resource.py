@@ -144,7 +144,9 @@ def _verdict(kind: Kind[Any], event: Mapping[str, Any], outcome: Outcome, pass_s
     log("pass", resource_type=kind.resource_type, logical_id=event.get("LogicalResourceId"), **outcome.log_record())
     metrics.emit(
         outcome,
-        resource=metrics.resource_name(event.get("LogicalResourceId") or kind.resource_type),
+        resource=metrics.resource_name(
+            event.get("LogicalResourceId") or kind.resource_type, event.get("LogicalResourceId")
+        ),
         resource_type=kind.resource_type,
         trigger=metrics.Trigger.DEPLOY,
     )

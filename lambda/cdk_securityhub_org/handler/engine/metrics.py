@@ -6,7 +6,7 @@ dimension sets: (Resource, Region) for the per-Region view, and (Resource) alone
 alarms (an alarm cannot sum a metric over an unknown number of Regions).
 
 ``Resource`` is the construct path of the custom resource (``SecurityHub/Administrator/Members``), set by the
-construct in the function's environment; the dashboard and the alarm name the same path.
+construct in the function's environment (one variable per resource on a stack's shared isComplete function); the dashboard and the alarm name the same path.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import time
 from enum import StrEnum
 from typing import Any
 
-from ..registry import METRICS_RESOURCE_VARIABLE
+from ..registry import METRICS_RESOURCE_VARIABLE, metrics_resource_variable
 from .live import MemberStatus
 from .result import Outcome, RegionResult
 
@@ -50,9 +50,11 @@ def members_metric(status: MemberStatus | str) -> str:
 MEMBERS_METRICS = tuple(members_metric(status) for status in MemberStatus)
 
 
-def resource_name(default: str) -> str:
-    """The Resource dimension: the construct path from the environment, else ``default``."""
-    return os.environ.get(METRICS_RESOURCE_VARIABLE) or default
+def resource_name(default: str, logical_id: str | None = None) -> str:
+    """The Resource dimension: the construct path from the environment (the drift-repair function's one resource,
+    or the shared isComplete function's entry for ``logical_id``), else ``default``."""
+    named = os.environ.get(metrics_resource_variable(logical_id)) if logical_id else None
+    return os.environ.get(METRICS_RESOURCE_VARIABLE) or named or default
 
 
 def documents(
