@@ -497,6 +497,12 @@ class SecurityHub(EmulatedService):
             # AWS records the attempt: the member shows AccountSuspended instead of being enabled.
             hub.members.put(MemberRecord(account_id, account.email, "AccountSuspended", True, ctx.now, ctx.now))
             return None
+        if not self.world.region_enabled(account_id, ctx.region):
+            # AWS General Reference, "Specify which AWS Regions your account can use": an opt-in Region works for
+            # an account only once that account enables it. The Security Hub pages do not give CreateMembers'
+            # ProcessingResult for such a member; the wording is the emulator's, and the strictest behaviour is
+            # taken: the account is not enrolled (no member record), so nothing pretends it is covered.
+            return f"Account {account_id} has not enabled the Region {ctx.region}"
         if account_id == self.world.management_account and not self.world.hub(account_id, ctx.region).enabled:
             return (
                 f"Security Hub is not enabled in the organization management account {account_id} in "
