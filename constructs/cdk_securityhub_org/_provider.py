@@ -179,6 +179,7 @@ _AUTHORIZED_ON = {
     "organizations:ListAccountsForParent": _ON_ANY,
     "organizations:ListOrganizationalUnitsForParent": _ON_ANY,
     "organizations:EnableAWSServiceAccess": _ON_ANY,
+    "organizations:ListDelegatedAdministrators": _ON_ANY,
     "organizations:RegisterDelegatedAdministrator": _ON_DELEGATED_ACCOUNT,
     "s3:GetObject": _ON_MEMBER_LIST_OBJECT,
 }
@@ -187,6 +188,7 @@ _WHY_ANY = {
     "securityhub:CreateFindingAggregator": "has no resource type",
     "securityhub:ListFindingAggregators": "has no resource type",
     "organizations:ListAccounts": "has no resource type",
+    "organizations:ListDelegatedAdministrators": "has no resource type",
     **{
         f"securityhub:{operation}": "acts on configuration policies whose IDs exist only once created, or on"
         " targets of the organization"

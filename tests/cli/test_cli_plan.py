@@ -97,6 +97,15 @@ def test_credentials_of_another_account_are_refused_naming_the_option(organizati
     assert "pass --administrator-profile or --assume-role" in out
 
 
+def test_an_account_the_organization_does_not_have_is_named_as_such(organization, capsys):
+    with organization.world.lock:
+        del organization.world.accounts[ADMINISTRATOR]
+    code, out, _ = plan(organization, capsys)
+    assert code == EXIT_ERROR
+    assert f"account {ADMINISTRATOR} is not a member of the organization" in out
+    assert "opt-in Region" not in out
+
+
 def test_an_unreadable_declaration_exits_1_with_the_reason(capsys, tmp_path):
     missing = tmp_path / "missing.yaml"
     assert (

@@ -336,3 +336,29 @@ def test_a_member_list_from_s3_over_the_quota_is_refused_before_any_write(make_o
     with pytest.raises(DeclarationError, match=r"declares 10,001 accounts.*declare at most 10,000"):
         deploy(members, org.admin).run("Create", properties)
     assert org.writes() == []
+
+
+def test_a_member_that_has_not_enabled_an_opt_in_region_fails_by_name_with_the_fix_and_the_others_go_on(
+    make_org, deploy
+):
+    org = make_org(member_count=10)
+    holdout = org.accounts[3]
+    for account in [org.management, *org.accounts]:
+        if account != holdout:
+            org.world.enable_region(account, "af-south-1")
+    regions = ["us-east-1", "af-south-1"]
+    designate(org, deploy, regions=regions)
+    with pytest.raises(ReconcileFailed) as failure:
+        deploy(members, org.admin).run("Create", excluding_management(org, Regions=regions))
+    message = str(failure.value)
+    assert holdout in message
+    assert (
+        "the account's owner must enable the Region af-south-1 (AWS account settings), then the next pass enrolls it"
+        in message
+    )
+    assert holdout not in org.members("af-south-1")
+    assert len(org.members("af-south-1")) == 8  # every other member but the administrator itself
+    assert len(org.members("us-east-1")) == 9
+    org.world.enable_region(holdout, "af-south-1")
+    deploy(members, org.admin).run("Create", excluding_management(org, Regions=regions))
+    assert org.members("af-south-1")[holdout] == "Enabled"

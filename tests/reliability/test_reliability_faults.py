@@ -253,3 +253,44 @@ def test_an_invocation_killed_mid_pass_is_retried_by_the_next_deploy(synth, figu
     assert "Task timed out after 13.00 seconds" in killed.reasons()[0]
     assert killed.result.stack("Reliability/Administrator").status == "ROLLBACK_COMPLETE"
     assert retry.result.stack("Reliability/Administrator").status == "CREATE_COMPLETE"
+
+
+# ------------------------------------------------------------------------------ replacing the administrator
+
+PREVIOUS_ADMIN = OTHERS[1]
+NOT_DECLARED_REGION = "ap-northeast-1"
+REPLACING = STANDARD.with_(allow_replace=True)
+
+
+def world_administered_by_another(settings: WorldSettings | None = None, *, also_in: tuple[str, ...] = ()) -> World:
+    """The prepared state, but with another account as the delegated administrator: in the declared Regions and
+    ``also_in``."""
+    world = build_world(settings)
+    now = time.time()
+    with world.lock:
+        for region in (*REGIONS, *also_in):
+            world.designate_admin(region, PREVIOUS_ADMIN, now)
+    return world
+
+
+@pytest.mark.reliability
+def test_a_replacement_whose_removal_stays_in_progress_for_reads_converges_over_passes(synth, figures):
+    world = world_administered_by_another()
+    case = run(synth(REPLACING), world, FaultConfig(rate_limit=True, admin_disable_pending_reads=3))
+    assert judge(case, "replacement, removal DISABLE_IN_PROGRESS for 3 reads", figures, REPLACING) == "converged"
+    designations = case.harness.emulator.calls(operation="EnableOrganizationAdminAccount")
+    assert designations and [c for c in designations if c.error_code] == []  # never sent while still disabling
+
+
+@pytest.mark.reliability
+def test_a_replacement_with_the_old_administrator_in_an_undeclared_region_is_refused_without_a_write(synth, figures):
+    world = world_administered_by_another(also_in=(NOT_DECLARED_REGION,))
+    case = run(synth(REPLACING), world, FaultConfig(rate_limit=True))
+    outcome = judge(case, "replacement, old administrator also in an undeclared Region", figures, REPLACING)
+    assert outcome.startswith("failed")
+    assert f"{PREVIOUS_ADMIN} is the delegated administrator in {NOT_DECLARED_REGION}" in reasons(case)
+    assert case.harness.emulator.calls(operation="DisableOrganizationAdminAccount") == []
+    # No Region was left without an administrator: the old one is where it was.
+    assert administrators(world, (*REGIONS, NOT_DECLARED_REGION)) == dict.fromkeys(
+        (*REGIONS, NOT_DECLARED_REGION), PREVIOUS_ADMIN
+    )

@@ -30,7 +30,7 @@ import botocore.session
 from cdk_securityhub_org.cli.common import PROGRAM, use_bundled_node
 from cdk_securityhub_org.cli.declared_from_assembly import DeclarationSourceError, DeclaredResource, from_assembly
 from cdk_securityhub_org.cli.report import EXIT_ERROR, DriftReport, ResourceDrift
-from cdk_securityhub_org.handler.engine.aws import Clients
+from cdk_securityhub_org.handler.engine.aws import Clients, error_code
 from cdk_securityhub_org.handler.engine.declaration import DeclarationError
 from cdk_securityhub_org.handler.engine.plan import RegionPlan
 from cdk_securityhub_org.handler.registry import KINDS, RunsIn
@@ -180,7 +180,9 @@ class Sessions:
         if self._args.emulator:
             if not expected:
                 raise PlanError("with --emulator, every resource must declare its account (ExpectedAccount)")
-            return self._make(region, access_key=expected, secret_key=EMULATOR_SECRET_KEY), expected
+            session = self._make(region, access_key=expected, secret_key=EMULATOR_SECRET_KEY)
+            self._require_emulated_account(session, expected, region)
+            return session, expected
         try:
             session = self._make(region, profile=self._profile(role))
             if self._args.assume_role:
@@ -193,6 +195,20 @@ class Sessions:
         except botocore.exceptions.NoCredentialsError as error:
             raise PlanError(f"no AWS credentials for the {role} account; pass --{role}-profile or --profile") from error
         return session, str(identity["Account"])
+
+    @staticmethod
+    def _require_emulated_account(session: boto3.session.Session, account: str, region: str) -> None:
+        """The emulator answers every call of an account its organization does not have as AWS answers bad
+        credentials, which the reads would report as an opt-in Region not enabled: say what it is instead."""
+        try:
+            session.client("sts", region_name=region).get_caller_identity()
+        except botocore.exceptions.ClientError as error:
+            if error_code(error) not in ("InvalidClientTokenId", "UnrecognizedClientException"):
+                raise
+            raise PlanError(
+                f"account {account} is not a member of the organization (the emulator has no such account);"
+                " declare an account of the organization, or add it to the emulated organization"
+            ) from error
 
     def _assume(self, base: boto3.session.Session, account: str, region: str) -> boto3.session.Session:
         sts = base.client("sts", region_name=region)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 
-from cdk_securityhub_org.testing.emulator import Emulator
+import pytest
+from cdk_securityhub_org.testing.emulator import Emulator, FaultConfig
 
 IMPLIED = ["organizations:EnableAWSServiceAccess", "organizations:RegisterDelegatedAdministrator"]
 
@@ -102,20 +103,52 @@ def test_disable_in_progress_then_gone_and_admin_list_pagination(emu: Emulator, 
     designate("us-east-1")
     hub = aws("securityhub", org.management)
     hub.disable_organization_admin_account(AdminAccountId=org.admin)
-    # While the old one is on its way out, a new administrator can be designated.
-    hub.enable_organization_admin_account(AdminAccountId=org.members[0])
     first = hub.list_organization_admin_accounts(MaxResults=1)
     assert first["AdminAccounts"] == [{"AccountId": org.admin, "Status": "DISABLE_IN_PROGRESS"}]
-    second = hub.list_organization_admin_accounts(MaxResults=1, NextToken=first["NextToken"])
-    assert second["AdminAccounts"] == [{"AccountId": org.members[0], "Status": "ENABLED"}]
-    assert "NextToken" not in second
-    pages = list(hub.get_paginator("list_organization_admin_accounts").paginate(PaginationConfig={"PageSize": 1}))
-    assert [a["AccountId"] for p in pages for a in p["AdminAccounts"]] == [org.admin, org.members[0]]
+    assert "NextToken" not in first
     aws_error("InvalidInputException", hub.list_organization_admin_accounts, MaxResults=11)
     time.sleep(0.35)
+    assert hub.list_organization_admin_accounts()["AdminAccounts"] == []
+    hub.enable_organization_admin_account(AdminAccountId=org.members[0])
     assert hub.list_organization_admin_accounts()["AdminAccounts"] == [
         {"AccountId": org.members[0], "Status": "ENABLED"}
     ]
+
+
+def test_no_new_administrator_while_the_old_ones_removal_is_in_progress_anywhere(
+    emu: Emulator, org, aws, aws_error, designate
+):
+    emu.world.settings.admin_disable_delay_seconds = 30.0
+    designate("us-east-1", "eu-west-1")
+    for region in ("us-east-1", "eu-west-1"):
+        aws("securityhub", org.management, region).disable_organization_admin_account(AdminAccountId=org.admin)
+    for region in ("us-east-1", "us-west-2"):  # its own Region, and a Region it was never in
+        response = aws_error(
+            "InvalidInputException",
+            aws("securityhub", org.management, region).enable_organization_admin_account,
+            AdminAccountId=org.members[0],
+        )
+        assert f"{org.admin} in us-east-1 (removal in progress)" in response["Error"]["Message"]
+    assert emu.world.designations("us-west-2") == []
+
+
+def test_a_removal_can_last_a_given_number_of_reads(emu: Emulator, org, aws, designate):
+    emu.set_faults(FaultConfig(rate_limit=False, admin_disable_pending_reads=2))
+    designate("us-east-1", "eu-west-1")
+    hub = aws("securityhub", org.management)
+    hub.disable_organization_admin_account(AdminAccountId=org.admin)
+    in_progress = [{"AccountId": org.admin, "Status": "DISABLE_IN_PROGRESS"}]
+    assert hub.list_organization_admin_accounts()["AdminAccounts"] == in_progress
+    assert hub.list_organization_admin_accounts()["AdminAccounts"] == in_progress
+    assert hub.list_organization_admin_accounts()["AdminAccounts"] == []
+    # Reads in another Region do not count, and the removal there is its own.
+    eu = aws("securityhub", org.management, "eu-west-1")
+    assert eu.list_organization_admin_accounts()["AdminAccounts"] == [{"AccountId": org.admin, "Status": "ENABLED"}]
+
+
+def test_pending_reads_of_a_removal_must_be_a_whole_number():
+    with pytest.raises(ValueError, match="admin_disable_pending_reads must be a whole number >= 0, got -1"):
+        FaultConfig(admin_disable_pending_reads=-1)
 
 
 def test_admin_list_is_for_management_and_the_admin(org, aws, aws_error, designate):
@@ -141,3 +174,14 @@ def test_deregister_delegated_administrator_removes_it_everywhere(emu: Emulator,
         "DeregisterDelegatedAdministrator",
         "DeregisterDelegatedAdministrator",
     ]
+
+
+def test_no_new_administrator_while_another_account_is_registered_in_organizations(emu: Emulator, org, aws, aws_error):
+    emu.world.delegated_admins.setdefault(org.members[1], {})["securityhub.amazonaws.com"] = 0.0
+    response = aws_error(
+        "InvalidInputException",
+        aws("securityhub", org.management).enable_organization_admin_account,
+        AdminAccountId=org.admin,
+    )
+    assert f"Account {org.members[1]} is registered in Organizations" in response["Error"]["Message"]
+    assert emu.world.designations("us-east-1") == []

@@ -195,3 +195,17 @@ def test_ten_thousand_members_page_in_o_page(emu: Emulator, org, admin):
     examined = []
     records, cursor = table.page("500000005000", 50, True, lambda r: examined.append(r) or True)
     assert len(records) == 50 and cursor == records[-1].account_id and len(examined) == 51
+
+
+def test_a_member_that_has_not_enabled_the_opt_in_region_is_not_enrolled_there(emu, org, aws, designate):
+    region = "af-south-1"
+    for account in (org.management, org.admin, org.members[1]):
+        emu.world.enable_region(account, region)
+    designate(region)
+    hub = aws("securityhub", org.admin, region)
+    answer = hub.create_members(AccountDetails=[{"AccountId": org.members[0]}, {"AccountId": org.members[1]}])
+    assert [(u["AccountId"], u["ProcessingResult"]) for u in answer["UnprocessedAccounts"]] == [
+        (org.members[0], f"Account {org.members[0]} has not enabled the Region {region}")
+    ]
+    listed = {m["AccountId"] for m in hub.list_members(OnlyAssociated=False)["Members"]}
+    assert listed == {org.members[1]}

@@ -54,6 +54,9 @@ class FaultConfig:
         association_failures: target ID -> ``AssociationStatusMessage``: an association started while this is
             set ends ``FAILED`` with that message for that target (and, for an OU or the root, for every
             account it reaches), and the policy does not change those accounts.
+        admin_disable_pending_reads: a ``DisableOrganizationAdminAccount`` made while this is set leaves the
+            administrator ``DISABLE_IN_PROGRESS`` for this many ``ListOrganizationAdminAccounts`` reads in its
+            Region (whoever reads), then it is gone; 0: the world's ``admin_disable_delay_seconds`` decides.
         fail_attach_targets: root, OU or account IDs to which every Organizations ``AttachPolicy`` answers
             ``ServiceException`` (500) after its checks pass, so the policy stays unattached there (an attach
             that fails for chosen targets; ``fail_operations={"AttachPolicy": n}`` fails the next n instead).
@@ -75,6 +78,7 @@ class FaultConfig:
     deny_operations: list[str] = field(default_factory=list)
     association_pending_reads: dict[str, int] = field(default_factory=dict)
     association_failures: dict[str, str] = field(default_factory=dict)
+    admin_disable_pending_reads: int = 0
     fail_attach_targets: list[str] = field(default_factory=list)
     only_operations: list[str] | None = None
     only_regions: list[str] | None = None
@@ -91,6 +95,10 @@ class FaultConfig:
         negative = {k: v for k, v in self.association_pending_reads.items() if not isinstance(v, int) or v < 0}
         if negative:
             raise ValueError(f"association_pending_reads counts must be whole numbers >= 0, got {negative}")
+        if not isinstance(self.admin_disable_pending_reads, int) or self.admin_disable_pending_reads < 0:
+            raise ValueError(
+                f"admin_disable_pending_reads must be a whole number >= 0, got {self.admin_disable_pending_reads!r}"
+            )
         if self.rate_scale == 0:
             raise ValueError("rate_scale must be positive (use rate_limit=False to turn quotas off)")
 

@@ -29,6 +29,7 @@ from .world import (
     ASSOCIATED_STATUSES,
     INVITED_MEMBER_CAP,
     ORGANIZATION_MEMBER_CAP,
+    SECURITYHUB_PRINCIPAL,
     AdministratorLink,
     FindingAggregator,
     Hub,
@@ -211,17 +212,36 @@ class SecurityHub(EmulatedService):
         if current is None:
             if any(d.account_id == admin for d in self.world.designations(ctx.region)):
                 raise _invalid_input(f"The removal of administrator {admin} in {ctx.region} is still in progress")
+            # Security Hub user guide, "Removing or changing the delegated administrator": the current
+            # administrator must be removed before another is designated. The guide is silent on a removal still
+            # DISABLE_IN_PROGRESS; the emulator takes the strictest reading: until it ends, that account is still
+            # the administrator, in its Region and for every other Region.
             elsewhere = sorted(
                 {
                     f"{d.account_id} in {region}"
-                    for region in self.world.admins
-                    if (d := self.world.current_admin(region)) is not None and d.account_id != admin
+                    + (" (removal in progress)" if d.status == ADMIN_DISABLE_IN_PROGRESS else "")
+                    for region, designations in self.world.admins.items()
+                    for d in designations
+                    if d.account_id != admin
                 }
             )
             if elsewhere:
                 raise _invalid_input(
                     "The Security Hub administrator account must be the same in every Region: "
                     f"the administrator is {', '.join(elsewhere)}"
+                )
+            # Organizations API reference, "RegisterDelegatedAdministrator" (which this call makes for the caller):
+            # ConstraintViolationException MAX_DELEGATED_ADMINISTRATORS_FOR_SERVICE_LIMIT_EXCEEDED. Security Hub
+            # takes one administrator; the emulator refuses while another account is still registered for it.
+            registered = sorted(
+                account_id
+                for account_id, services in self.world.delegated_admins.items()
+                if SECURITYHUB_PRINCIPAL in services and account_id != admin
+            )
+            if registered:
+                raise _invalid_input(
+                    f"Account {registered[0]} is registered in Organizations as the delegated administrator for "
+                    f"{SECURITYHUB_PRINCIPAL}. Deregister it before you designate another account."
                 )
             self.world.designate_admin(ctx.region, admin, ctx.now)
         ctx.implied_actions.extend(IMPLIED_ACTIONS["EnableOrganizationAdminAccount"])
@@ -241,7 +261,10 @@ class SecurityHub(EmulatedService):
                 "Stop central configuration first, or use the Organizations API."
             )
         delay = self.world.settings.admin_disable_delay_seconds
-        if delay > 0:
+        if ctx.faults.admin_disable_pending_reads > 0:
+            designation.status = ADMIN_DISABLE_IN_PROGRESS
+            designation.reads_left = ctx.faults.admin_disable_pending_reads
+        elif delay > 0:
             designation.status = ADMIN_DISABLE_IN_PROGRESS
             designation.removal_at = ctx.now + delay
         else:
@@ -249,12 +272,17 @@ class SecurityHub(EmulatedService):
         return {}
 
     def list_organization_admin_accounts(self, ctx: RequestContext, params: dict[str, Any]) -> dict[str, Any]:
+        for ended in [d for d in self.world.designations(ctx.region) if d.reads_left == 0]:
+            self.world.remove_admin(ctx.region, ended.account_id)
         designations = self.world.designations(ctx.region)
         is_admin = any(d.account_id == ctx.account for d in designations)
         if not is_admin:
             self._require_management(ctx)
         limit = max_results(params, 10, 10)
         page, token = offset_page(designations, params, limit)
+        for designation in designations:
+            if designation.reads_left:
+                designation.reads_left -= 1
         return {
             "AdminAccounts": [{"AccountId": d.account_id, "Status": d.status} for d in page],
             "NextToken": token,
@@ -469,6 +497,12 @@ class SecurityHub(EmulatedService):
             # AWS records the attempt: the member shows AccountSuspended instead of being enabled.
             hub.members.put(MemberRecord(account_id, account.email, "AccountSuspended", True, ctx.now, ctx.now))
             return None
+        if not self.world.region_enabled(account_id, ctx.region):
+            # AWS General Reference, "Specify which AWS Regions your account can use": an opt-in Region works for
+            # an account only once that account enables it. The Security Hub pages do not give CreateMembers'
+            # ProcessingResult for such a member; the wording is the emulator's, and the strictest behaviour is
+            # taken: the account is not enrolled (no member record), so nothing pretends it is covered.
+            return f"Account {account_id} has not enabled the Region {ctx.region}"
         if account_id == self.world.management_account and not self.world.hub(account_id, ctx.region).enabled:
             return (
                 f"Security Hub is not enabled in the organization management account {account_id} in "

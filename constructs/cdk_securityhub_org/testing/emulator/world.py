@@ -329,6 +329,9 @@ class AdminDesignation:
     status: str = ADMIN_ENABLED
     designated_at: float = 0.0
     removal_at: float | None = None
+    # While DISABLE_IN_PROGRESS: how many more ListOrganizationAdminAccounts reads see it (fault
+    # admin_disable_pending_reads); None when only ``removal_at`` ends the removal.
+    reads_left: int | None = None
 
 
 @dataclass

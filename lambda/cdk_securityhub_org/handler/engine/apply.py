@@ -27,6 +27,8 @@ from .result import RegionResult
 _BENIGN = re.compile(r"already (a member|associated|enabled|exists|invited)|is already", re.IGNORECASE)
 # "Already a member of another administrator" is no success: the account stays out of this administrator's members.
 _HELD_ELSEWHERE = re.compile(r"\b(another|other|different) (administrator|organization)", re.IGNORECASE)
+# A member that has not enabled an opt-in Region cannot be enrolled there until its owner does; no retry helps.
+_REGION_NOT_ENABLED = re.compile(r"not (enabled|opted in to) (the )?Region", re.IGNORECASE)
 _RETRYABLE = re.compile(
     r"maximum number of results exceeded|throttl|rate exceeded|try again|retry|internal|temporar|syncing",
     re.IGNORECASE,
@@ -126,6 +128,12 @@ def _apply_batch(
         for account, message in unprocessed.items():
             if _BENIGN.search(message) and not _HELD_ELSEWHERE.search(message):
                 continue
-            result.fail(account, f"{action.operation}: {message}", retryable=bool(_RETRYABLE.search(message)))
+            fix = (
+                f"; the account's owner must enable the Region {result.region} (AWS account settings),"
+                " then the next pass enrolls it"
+                if _REGION_NOT_ENABLED.search(message)
+                else ""
+            )
+            result.fail(account, f"{action.operation}: {message}{fix}", retryable=bool(_RETRYABLE.search(message)))
             failed_accounts.add(account)
         result.changed[action.operation] += len(batch) - len(unprocessed)

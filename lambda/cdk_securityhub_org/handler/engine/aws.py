@@ -141,6 +141,13 @@ class Clients:
     def securityhub(self, region: str) -> Any:
         return self._client("securityhub", region)
 
+    def securityhub_regions(self) -> tuple[str, ...]:
+        """Every Region of the home Region's partition where Security Hub has an endpoint, from botocore's
+        endpoint data (no call). Opt-in Regions the account has not enabled are among them: they answer as
+        unavailable (facts doc)."""
+        partition = self._session.get_partition_for_region(self.home_region)
+        return tuple(self._session.get_available_regions("securityhub", partition_name=partition))
+
     def organizations(self) -> Any:
         # Organizations is a global service: one client, signed for the Lambda's own Region.
         return self._client("organizations", self.home_region)

@@ -64,6 +64,19 @@ def admin_designations(securityhub: Any) -> list[AdminDesignation]:
     ]
 
 
+def delegated_administrators(organizations: Any, service_principal: str) -> list[str]:
+    """The accounts Organizations lists as the service's delegated administrators."""
+    return [
+        item["Id"]
+        for item in _pages(
+            organizations,
+            "list_delegated_administrators",
+            "DelegatedAdministrators",
+            ServicePrincipal=service_principal,
+        )
+    ]
+
+
 def organization_configuration(securityhub: Any) -> LiveOrganizationConfiguration:
     answer = securityhub.describe_organization_configuration()
     configuration = answer.get("OrganizationConfiguration", {})

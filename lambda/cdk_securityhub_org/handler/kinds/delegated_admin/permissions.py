@@ -17,6 +17,8 @@ def actions(spec: DelegatedAdminSpec) -> frozenset[str]:
     actions = {
         "securityhub:ListOrganizationAdminAccounts",
         "securityhub:EnableOrganizationAdminAccount",
+        # Before a designation: is the old administrator registered where no readable Region shows it?
+        "organizations:ListDelegatedAdministrators",
         *ORGANIZATIONS_ACTIONS_FOR_DESIGNATION,
     }
     if spec.allow_replace or spec.scope.removal_policy is RemovalPolicy.DESTROY:
