@@ -23,6 +23,7 @@ from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
 from cdk_securityhub_org.member_list import MemberList
 from cdk_securityhub_org.members import Members
 from cdk_securityhub_org.organization_configuration import OrganizationConfiguration
+from cdk_securityhub_org.organizations_policy import OrganizationsPolicyProps, OrganizationsSecurityHubPolicy
 from constructs import Construct
 
 T = TypeVar("T")
@@ -33,7 +34,8 @@ class SecurityHubOrganization(cdk.Stage):
 
     Stacks (ids are stable; stack names are ``<stage>-Management`` and ``<stage>-Administrator``):
 
-    - ``Management`` (management account): ``DelegatedAdmin``;
+    - ``Management`` (management account): ``DelegatedAdmin``, and ``OrganizationsPolicy`` (an
+      ``OrganizationsSecurityHubPolicy``) when ``organizations_policy`` is given;
     - ``Administrator`` (administrator account): ``OrganizationConfiguration``, then ``Members`` when a
       ``member_list`` is given. It depends on ``Management``: the account must be administrator first.
 
@@ -78,6 +80,7 @@ class SecurityHubOrganization(cdk.Stage):
         failure_alarm: bool = False,
         enroll_new_accounts: bool = False,
         dashboard: bool = False,
+        organizations_policy: OrganizationsPolicyProps | None = None,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -150,6 +153,17 @@ class SecurityHubOrganization(cdk.Stage):
                 failure_alarm=alarm_without_members,
             )
         )
+        self.organizations_policy = None
+        if organizations_policy is not None:
+            self.organizations_policy = build(
+                lambda: OrganizationsSecurityHubPolicy(
+                    self.management_stack,
+                    "OrganizationsPolicy",
+                    **vars(organizations_policy),
+                    management_account_id=management_account_id,
+                    removal_policy=removal_policy,
+                )
+            )
         self.members = None
         if member_list is not None:
             self.members = build(

@@ -67,6 +67,21 @@ class PolicyConfiguration:
     control_parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class OrganizationsPolicyProps:
+    """The props of an ``OrganizationsSecurityHubPolicy`` that ``SecurityHubOrganization`` builds in its management
+    stack (see the construct for each)."""
+
+    name: str
+    enable_in_regions: Sequence[str] = ()
+    disable_in_regions: Sequence[str] = ()
+    default_configuration: PolicyConfiguration | None = None
+    regional_overrides: Mapping[str, PolicyConfiguration] | None = None
+    child_policy_operators: Sequence[str] = ()
+    target_ids: Sequence[str] = ()
+    description: str = ""
+
+
 class OrganizationsSecurityHubPolicy(Construct):
     """An AWS Organizations policy of type ``SECURITYHUB_CSPM_POLICY``, attached to ``target_ids``.
 
