@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from cdk_securityhub_org.members import Members
     from cdk_securityhub_org.organization import SecurityHubOrganization
     from cdk_securityhub_org.organization_configuration import OrganizationConfiguration
+    from cdk_securityhub_org.organizations_policy import OrganizationsSecurityHubPolicy, PolicyConfiguration
     from cdk_securityhub_org.yaml_declaration import SecurityHubConfig, load_config
 
 _LAZY = {
@@ -53,6 +54,8 @@ _LAZY = {
     "Members": "members",
     "OrganizationConfiguration": "organization_configuration",
     "OrganizationEventForwarding": "drift_repair",
+    "OrganizationsSecurityHubPolicy": "organizations_policy",
+    "PolicyConfiguration": "organizations_policy",
     "SecurityHubConfig": "yaml_declaration",
     "SecurityHubConfigurationError": "_validation",
     "SecurityHubDashboard": "dashboard",
@@ -76,7 +79,9 @@ __all__ = [
     "OnRegionUnavailable",
     "OrganizationConfiguration",
     "OrganizationEventForwarding",
+    "OrganizationsSecurityHubPolicy",
     "ParameterType",
+    "PolicyConfiguration",
     "PrunePolicy",
     "PublishedStandard",
     "RegionLinkingMode",

@@ -181,6 +181,19 @@ _AUTHORIZED_ON = {
     "organizations:EnableAWSServiceAccess": _ON_ANY,
     "organizations:ListDelegatedAdministrators": _ON_ANY,
     "organizations:RegisterDelegatedAdministrator": _ON_DELEGATED_ACCOUNT,
+    # The Organizations policy kind: roots, policies and their targets are typed on ARNs that embed the
+    # organization ID and IDs Organizations generates, none known at synth time.
+    "organizations:ListRoots": _ON_ANY,
+    "organizations:ListAWSServiceAccessForOrganization": _ON_ANY,
+    "organizations:ListPolicies": _ON_ANY,
+    "organizations:DescribePolicy": _ON_ANY,
+    "organizations:ListTargetsForPolicy": _ON_ANY,
+    "organizations:EnablePolicyType": _ON_ANY,
+    "organizations:CreatePolicy": _ON_ANY,
+    "organizations:UpdatePolicy": _ON_ANY,
+    "organizations:AttachPolicy": _ON_ANY,
+    "organizations:DetachPolicy": _ON_ANY,
+    "organizations:DeletePolicy": _ON_ANY,
     "s3:GetObject": _ON_MEMBER_LIST_OBJECT,
 }
 
@@ -205,6 +218,17 @@ _WHY_ANY = {
     },
     "organizations:ListAccountsForParent": "is typed on root/OU ARNs that embed the organization ID",
     "organizations:ListOrganizationalUnitsForParent": "is typed on root/OU ARNs that embed the organization ID",
+    "organizations:ListRoots": "has no resource type",
+    "organizations:ListAWSServiceAccessForOrganization": "has no resource type",
+    "organizations:ListPolicies": "has no resource type",
+    "organizations:DescribePolicy": "is typed on policy ARNs that embed the organization and policy IDs",
+    "organizations:ListTargetsForPolicy": "is typed on policy ARNs that embed the organization and policy IDs",
+    "organizations:EnablePolicyType": "is typed on the root ARN, which embeds the organization ID",
+    "organizations:CreatePolicy": "is typed on the ARN of a policy whose ID Organizations generates",
+    "organizations:UpdatePolicy": "is typed on policy ARNs that embed the organization and policy IDs",
+    "organizations:AttachPolicy": "is typed on policy and target ARNs that embed the organization ID",
+    "organizations:DetachPolicy": "is typed on policy and target ARNs that embed the organization ID",
+    "organizations:DeletePolicy": "is typed on policy ARNs that embed the organization and policy IDs",
 }
 
 

@@ -27,6 +27,7 @@ from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
 from cdk_securityhub_org.member_list import MemberList
 from cdk_securityhub_org.members import Members
 from cdk_securityhub_org.organization_configuration import OrganizationConfiguration
+from cdk_securityhub_org.organizations_policy import OrganizationsPolicyProps, OrganizationsSecurityHubPolicy
 from constructs import Construct
 
 T = TypeVar("T")
@@ -37,7 +38,8 @@ class SecurityHubOrganization(cdk.Stage):
 
     Stacks (ids are stable; stack names are ``<stage>-Management`` and ``<stage>-Administrator``):
 
-    - ``Management`` (management account): ``DelegatedAdmin``;
+    - ``Management`` (management account): ``DelegatedAdmin``, and ``OrganizationsPolicy`` (an
+      ``OrganizationsSecurityHubPolicy``) when ``organizations_policy`` is given;
     - ``Administrator`` (administrator account): ``OrganizationConfiguration``, then ``Members`` when a
       ``member_list`` is given. It depends on ``Management``: the account must be administrator first.
 
@@ -98,6 +100,7 @@ class SecurityHubOrganization(cdk.Stage):
         log_encryption_key_arns: Mapping[str, str] | None = None,
         log_retention: logs.RetentionDays = LOG_RETENTION,
         asset_bucket_key_arn: str | None = None,
+        organizations_policy: OrganizationsPolicyProps | None = None,
     ) -> None:
         super().__init__(scope, id)
         errors: list[SecurityHubConfigurationError] = []
@@ -201,6 +204,17 @@ class SecurityHubOrganization(cdk.Stage):
                     drift_repair=drift_repair,
                     failure_alarm=alarm_without_members,
                     **administrator_logs,
+                )
+            )
+        self.organizations_policy = None
+        if organizations_policy is not None:
+            self.organizations_policy = build(
+                lambda: OrganizationsSecurityHubPolicy(
+                    self.management_stack,
+                    "OrganizationsPolicy",
+                    **vars(organizations_policy),
+                    management_account_id=management_account_id,
+                    removal_policy=removal_policy,
                 )
             )
         self.members = None

@@ -14,6 +14,11 @@ Example (``examples/securityhub.yaml``)::
     enroll_new_accounts: true       # Organizations new-account events trigger a repair of the members
     failure_alarm: true             # an alarm when a repair fails
     dashboard: true                 # a CloudWatch dashboard of membership and drift per Region
+    organizations_policy:           # an Organizations Security Hub CSPM policy (examples/securityhub-orgpolicy.yaml)
+      name: securityhub-baseline
+      enable_in_regions: [us-east-1, us-west-2]
+      default_configuration: {standards: [aws-foundational-security-best-practices/v/1.0.0]}
+      target_ids: [r-abcd]
 
 Under ``configuration_type: CENTRAL`` (``examples/securityhub-central.yaml``)::
 
@@ -70,6 +75,7 @@ from cdk_securityhub_org.handler.kinds.organization_configuration.spec import (
     RegionLinkingMode,
 )
 from cdk_securityhub_org.member_list import MemberList
+from cdk_securityhub_org.organizations_policy import OrganizationsPolicyProps, PolicyConfiguration
 
 DEFAULT_STAGE_NAME = "SecurityHub"
 
@@ -134,6 +140,7 @@ class SecurityHubConfig:
     dashboard: bool = False
     configuration_policies: tuple[ConfigurationPolicy, ...] | None = None
     policy_associations: dict[str, str] | None = None
+    organizations_policy: OrganizationsPolicyProps | None = None
 
     def organization_props(self) -> dict[str, Any]:
         """Keyword arguments for ``SecurityHubOrganization``."""
@@ -506,6 +513,69 @@ def _policy_associations(reader: _Reader, path: str, value: Any) -> dict[str, st
     return associations
 
 
+_NUMBER = re.compile(r"^-?(\d+|\d*\.\d+)$")
+
+
+def _parameter_value(value: Any) -> Any:
+    """A control parameter as written: the loader keeps numbers as text, and a parameter takes numbers."""
+    if isinstance(value, list):
+        return [_parameter_value(item) for item in value]
+    if isinstance(value, str) and _NUMBER.match(value):
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def _mapping_of(check: Check, example: str) -> Check:
+    def read(reader: _Reader, path: str, value: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            reader.add(path, f"is {_shown(value)}; write a mapping such as {example}")
+            return {}
+        return {str(key): check(reader, f"{path}.{key}", item) for key, item in value.items()}
+
+    return read
+
+
+def _configuration(reader: _Reader, path: str, value: Any) -> PolicyConfiguration:
+    checked = reader.mapping(path, value, _CONFIGURATION_SCHEMA, ())
+    return PolicyConfiguration(
+        standards=tuple(checked.get("standards", ())),
+        control_statuses=checked.get("control_statuses", {}),
+        control_parameters={
+            control: {name: _parameter_value(v) for name, v in parameters.items()}
+            for control, parameters in checked.get("control_parameters", {}).items()
+        },
+    )
+
+
+_CONFIGURATION_SCHEMA: dict[str, Check] = {
+    "standards": _strings,
+    "control_statuses": _mapping_of(lambda reader, path, value: value, "{IAM.1: DISABLED}"),
+    "control_parameters": _mapping_of(
+        _mapping_of(lambda reader, path, value: value, "{MaxPasswordAge: 60}"), "{IAM.7: {MaxPasswordAge: 60}}"
+    ),
+}
+
+_ORGANIZATIONS_POLICY_SCHEMA: dict[str, Check] = {
+    "name": _text,
+    "description": _text,
+    "enable_in_regions": _strings,
+    "disable_in_regions": _strings,
+    "default_configuration": _configuration,
+    "regional_overrides": _mapping_of(_configuration, "{eu-west-1: {standards: [...]}}"),
+    "child_policy_operators": _strings,
+    "target_ids": _strings,
+}
+
+
+def _organizations_policy(reader: _Reader, path: str, value: Any) -> OrganizationsPolicyProps | None:
+    checked = reader.mapping(path, value, _ORGANIZATIONS_POLICY_SCHEMA, ("name",))
+    if "name" not in checked:
+        return None
+    return OrganizationsPolicyProps(**checked)
+
+
+_EXAMPLES["name"] = "name: securityhub-baseline (the policy's name in Organizations)"
+
 _TOP_SCHEMA: dict[str, Check] = {
     "stage_name": _text,
     "management_account_id": _account,
@@ -528,6 +598,7 @@ _TOP_SCHEMA: dict[str, Check] = {
     "dashboard": _flag,
     "configuration_policies": _configuration_policies,
     "policy_associations": _policy_associations,
+    "organizations_policy": _organizations_policy,
 }
 
 

@@ -24,12 +24,14 @@ from cdk_securityhub_org.handler.registry import (
     INVITATION_ACCEPTER,
     MEMBERS,
     ORGANIZATION_CONFIGURATION,
+    ORGANIZATIONS_POLICY,
     KindEntry,
 )
 from cdk_securityhub_org.invitation_accepter import InvitationAccepter
 from cdk_securityhub_org.members import Members
 from cdk_securityhub_org.organization import SecurityHubOrganization
 from cdk_securityhub_org.organization_configuration import OrganizationConfiguration
+from cdk_securityhub_org.organizations_policy import OrganizationsSecurityHubPolicy
 from cdk_securityhub_org.yaml_declaration import load_config
 from constructs import IConstruct
 
@@ -39,6 +41,7 @@ _KINDS: dict[type, KindEntry] = {
     Members: MEMBERS,
     InvitationAccepter: INVITATION_ACCEPTER,
     ConfigurationPolicies: CONFIGURATION_POLICIES,
+    OrganizationsSecurityHubPolicy: ORGANIZATIONS_POLICY,
 }
 
 

@@ -29,11 +29,13 @@ import botocore.session
 
 from cdk_securityhub_org.cli.common import PROGRAM, use_bundled_node
 from cdk_securityhub_org.cli.declared_from_assembly import DeclarationSourceError, DeclaredResource, from_assembly
+from cdk_securityhub_org.cli.policy_impact import AccountCredentialsError, review
 from cdk_securityhub_org.cli.report import EXIT_ERROR, DriftReport, ResourceDrift
 from cdk_securityhub_org.handler.engine.aws import Clients, error_code
 from cdk_securityhub_org.handler.engine.declaration import DeclarationError
 from cdk_securityhub_org.handler.engine.plan import RegionPlan
-from cdk_securityhub_org.handler.registry import KINDS, RunsIn
+from cdk_securityhub_org.handler.kinds.organizations_policy.spec import parse_organizations_policy
+from cdk_securityhub_org.handler.registry import KINDS, ORGANIZATIONS_POLICY, RunsIn
 
 EMULATOR_SECRET_KEY = "emulator"  # the emulator does not check it
 DEFAULT_REGION = "us-east-1"
@@ -106,7 +108,9 @@ def run_plan(args: argparse.Namespace, stdout: TextIO | None = None, stderr: Tex
     sessions = Sessions(args)
     progress = Progress(stderr, sum(len(r.properties.get("Regions") or ()) for r in declared), args.progress)
     with progress:
-        report = DriftReport.of(_plan(resource, sessions, progress) for resource in declared)
+        found = [_plan(resource, sessions, progress) for resource in declared]
+        found.extend(_impact(resource, declared, sessions) for resource in declared if _is_policy(resource))
+        report = DriftReport.of(found)
     stdout.write(report.render_json() if args.json else report.render_table())
     return report.exit_code
 
@@ -135,6 +139,26 @@ def _plan(resource: DeclaredResource, sessions: Sessions, progress: Progress) ->
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
         return ResourceDrift(resource.name, resource.resource_type, expected, error=f"{type(error).__name__}: {error}")
     return ResourceDrift.of_preview(resource.name, resource.resource_type, account, preview)
+
+
+def _is_policy(resource: DeclaredResource) -> bool:
+    return resource.resource_type == ORGANIZATIONS_POLICY.resource_type
+
+
+def _impact(resource: DeclaredResource, declared: list[DeclaredResource], sessions: Sessions) -> ResourceDrift:
+    """What the declared Organizations policy would change in each governed account's Security Hub state.
+    ALL_SUPPORTED is reviewed in the Regions the declaration's other resources act in."""
+    name = f"{resource.name} (impact)"
+    expected = resource.properties.get("ExpectedAccount") or resource.account
+    other_regions = {r for d in declared if not _is_policy(d) for r in d.properties.get("Regions") or ()}
+    try:
+        spec = parse_organizations_policy(resource.properties)
+        management, _ = sessions.for_resource(resource, expected)
+        return review(resource.name, spec, management, sessions.member_session, sorted(other_regions))
+    except (PlanError, DeclarationError) as error:
+        return ResourceDrift(name, resource.resource_type, expected, error=str(error))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
+        return ResourceDrift(name, resource.resource_type, expected, error=f"{type(error).__name__}: {error}")
 
 
 class Sessions:
@@ -168,6 +192,21 @@ class Sessions:
                 f" pass {option} or --assume-role for account {expected}"
             )
         return session, account
+
+    def member_session(self, account: str, region: str) -> boto3.session.Session:
+        """A session in ``account`` (the impact review reads every governed account's Security Hub state):
+        the emulator's convention, ``--assume-role``, or the profile when it is that account's."""
+        key = (account, self._profile(RunsIn.MEMBER), region)
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self._session(RunsIn.MEMBER, account, region)
+            session, actual = self._cache[key]
+        if actual != account:
+            raise AccountCredentialsError(
+                f"reading account {account}'s Security Hub state needs its credentials (these are for {actual});"
+                " pass --assume-role with a role that exists in every account"
+            )
+        return session
 
     def _profile(self, role: RunsIn) -> str | None:
         by_role = {

@@ -102,6 +102,7 @@ class ResourceDrift:
     account: str | None
     regions: tuple[RegionDrift, ...] = ()
     error: str | None = None
+    notes: tuple[str, ...] = ()  # how the review was made (the Organizations policy impact: which accounts computed)
 
     @classmethod
     def of_preview(cls, name: str, resource_type: str, account: str | None, preview: Preview) -> ResourceDrift:
@@ -130,6 +131,7 @@ class ResourceDrift:
             "account": self.account,
             "error": redact(self.error) if self.error else None,
             "regions": [r.to_json() for r in self.regions],
+            **({"notes": list(self.notes)} if self.notes else {}),
         }
 
 
@@ -186,6 +188,7 @@ class DriftReport:
         for resource in self.resources:
             if resource.error:
                 rows.append(("-", resource.name, "error", "-", redact(resource.error)))
+            rows.extend(("-", resource.name, "note", "-", note) for note in resource.notes)
         cells = [(g.region, r.name, row) for r in self.resources for g in r.regions for row in _rows(g)]
         for region, name, (action, count, detail) in sorted(cells, key=lambda c: (c[0], c[1])):
             rows.append((region, name, action, count, detail))

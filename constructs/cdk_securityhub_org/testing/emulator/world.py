@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .catalog import DEFAULT_STANDARDS, SECURITY_CONTROLS, Standard, check_policy, standard_for_arn
-from .orgpolicies import (
-    SECURITYHUB_CSPM_POLICY,
+from cdk_securityhub_org.handler.kinds.organizations_policy.document import (
     RegionSettings,
     effective_policy,
-    parse_policy_content,
     region_settings,
 )
+
+from .catalog import DEFAULT_STANDARDS, SECURITY_CONTROLS, Standard, check_policy, standard_for_arn
+from .orgpolicies import SECURITYHUB_CSPM_POLICY, parse_policy_content
 
 STANDARD_REGIONS = (
     "us-east-1",

@@ -17,8 +17,9 @@ from ...engine.declaration import RemovalPolicy
 from ...engine.regions import run_in_regions
 from ...engine.result import Outcome, RegionResult
 from ...registry import ORGANIZATIONS_POLICY
+from .document import POLICY_TYPE
 from .plan import LiveOrganization, LivePolicy, plan_policy, plan_release
-from .spec import POLICY_TYPE, SECURITYHUB_PRINCIPAL, OrganizationsPolicySpec, parse_organizations_policy
+from .spec import SECURITYHUB_PRINCIPAL, OrganizationsPolicySpec, parse_organizations_policy
 
 
 def converge(spec: OrganizationsPolicySpec, regions: tuple[str, ...], clients: Clients, execute: Execute) -> Outcome:

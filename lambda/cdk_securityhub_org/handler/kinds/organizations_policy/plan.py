@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from ...engine.plan import Action, RegionPlan
 from ...engine.result import Issue
-from .spec import POLICY_TYPE, SECURITYHUB_PRINCIPAL, OrganizationsPolicySpec
+from .document import POLICY_TYPE
+from .spec import SECURITYHUB_PRINCIPAL, OrganizationsPolicySpec
 
 
 @dataclass(frozen=True)

@@ -22,12 +22,9 @@ from ...engine.declaration import (
     parse_scope,
 )
 from ...registry import ORGANIZATIONS_POLICY
+from .document import POLICY_CONTENT_LIMIT
 
-POLICY_TYPE = "SECURITYHUB_CSPM_POLICY"
 SECURITYHUB_PRINCIPAL = "securityhub.amazonaws.com"
-# AWS Organizations user guide, "Quotas for AWS Organizations": a Security Hub CSPM policy holds at most
-# 10,000 characters.
-POLICY_CONTENT_LIMIT = 10_000
 RESOURCE_TYPE = ORGANIZATIONS_POLICY.resource_type
 
 
