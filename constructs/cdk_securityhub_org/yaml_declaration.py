@@ -532,7 +532,7 @@ def _mapping_of(check: Check, example: str) -> Check:
             return {}
         return {str(key): check(reader, f"{path}.{key}", item) for key, item in value.items()}
 
-    return read
+    return _accepts({"type": "object", "additionalProperties": _JSON_SCHEMA_OF[check]})(read)
 
 
 def _configuration(reader: _Reader, path: str, value: Any) -> PolicyConfiguration:
@@ -549,11 +549,10 @@ def _configuration(reader: _Reader, path: str, value: Any) -> PolicyConfiguratio
 
 _CONFIGURATION_SCHEMA: dict[str, Check] = {
     "standards": _strings,
-    "control_statuses": _mapping_of(lambda reader, path, value: value, "{IAM.1: DISABLED}"),
-    "control_parameters": _mapping_of(
-        _mapping_of(lambda reader, path, value: value, "{MaxPasswordAge: 60}"), "{IAM.7: {MaxPasswordAge: 60}}"
-    ),
+    "control_statuses": _mapping_of(_any_value, "{IAM.1: DISABLED}"),
+    "control_parameters": _mapping_of(_mapping_of(_any_value, "{MaxPasswordAge: 60}"), "{IAM.7: {MaxPasswordAge: 60}}"),
 }
+_accepts(_object_schema(_CONFIGURATION_SCHEMA, ()))(_configuration)
 
 _ORGANIZATIONS_POLICY_SCHEMA: dict[str, Check] = {
     "name": _text,
@@ -567,6 +566,7 @@ _ORGANIZATIONS_POLICY_SCHEMA: dict[str, Check] = {
 }
 
 
+@_accepts(_object_schema(_ORGANIZATIONS_POLICY_SCHEMA, ("name",)))
 def _organizations_policy(reader: _Reader, path: str, value: Any) -> OrganizationsPolicyProps | None:
     checked = reader.mapping(path, value, _ORGANIZATIONS_POLICY_SCHEMA, ("name",))
     if "name" not in checked:
