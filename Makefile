@@ -49,8 +49,10 @@ $(VENV_MIN_STAMP): requirements-min.txt pyproject.toml
 	$(VENV_MIN)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The deselected test needs a Region that botocore knows and the handler refuses: botocore 1.34 knows none.
 test-min: $(VENV_MIN_STAMP)
-	JSII_NODE=$(MIN_NODE24) $(VENV_MIN)/bin/python -m pytest -q -p no:cacheprovider $(MIN_TESTS)
+	JSII_NODE=$(MIN_NODE24) $(VENV_MIN)/bin/python -m pytest -q -p no:cacheprovider $(MIN_TESTS) \
+		--deselect tests/constructs/test_synth_validation.py::test_a_region_the_handler_would_refuse_is_caught_by_the_round_trip
 
 reliability: $(VENV_STAMP)
 	JSII_NODE=$(NODE24) $(PY) -m pytest -q tests/reliability $(PYTEST_ARGS)

@@ -170,7 +170,7 @@ def test_reconciler_memory_size_is_a_lambda_memory_size(value):
 
 def test_csv_problems_reach_the_members_error_with_their_line_numbers(tmp_path):
     csv_file = tmp_path / "members.csv"
-    csv_file.write_text("Account ID,Email\n444455556666.0,a@example.com\n\n")
+    csv_file.write_text("Account ID,Email\n444455556666.0,a@example.com\n\n555566667777,b@example.com\n")
     error = refused(
         lambda: Members(
             stack(ADMINISTRATOR), "Members", member_list=MemberList.from_csv(csv_file), regions=["us-east-1"]
