@@ -574,7 +574,6 @@ def _organizations_policy(reader: _Reader, path: str, value: Any) -> Organizatio
     return OrganizationsPolicyProps(**checked)
 
 
-_EXAMPLES["name"] = "name: securityhub-baseline (the policy's name in Organizations)"
 
 _TOP_SCHEMA: dict[str, Check] = {
     "stage_name": _text,

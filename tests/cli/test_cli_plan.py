@@ -80,7 +80,7 @@ def test_a_region_that_cannot_be_read_is_an_error_and_exits_1(organization, caps
     code, out, _ = plan(organization, capsys)
     assert code == EXIT_ERROR
     assert "EnableOrganizationAdminAccount" in out  # what can be planned still is
-    assert "error" in out and "is not an administrator" in out
+    assert "error" in out and "is not subscribed to AWS Security Hub" in out
     assert out.rstrip().splitlines()[-1].startswith("Error: ")
     assert organization.emulator.calls(writes_only=True) == []
 

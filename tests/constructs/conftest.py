@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import subprocess
@@ -14,21 +13,12 @@ import aws_cdk as cdk
 import pytest
 from cdk_nag import AwsSolutionsChecks
 from cdk_securityhub_org import DelegatedAdmin, InvitationAccepter, MemberList, Members, OrganizationConfiguration
-from securityhub_templates import SynthesizedStack, stack_templates
+from securityhub_templates import SynthesizedStack, stack_templates, write_member_csv
 
 REPO = Path(__file__).resolve().parents[2]
 MANAGEMENT, ADMINISTRATOR, INVITED = "111111111111", "222222222222", "333333333333"
 OTHER_ADMINISTRATOR = "444444444444"
 LARGE_LIST_ROWS = 10_000
-
-
-def write_member_csv(path: Path, rows: int) -> Path:
-    """A member list in the console's CSV format, with ``rows`` distinct accounts."""
-    with path.open("w", newline="") as file:
-        writer = csv.writer(file)
-        writer.writerow(["Account ID", "Email"])
-        writer.writerows([f"{500000000000 + n}", f"member{n}@example.com"] for n in range(rows))
-    return path
 
 
 @dataclass

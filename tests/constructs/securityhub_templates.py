@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -134,3 +135,12 @@ def expect_reconciler(
                 "Timeout": timeout,
             },
         )
+
+
+def write_member_csv(path: Path, rows: int) -> Path:
+    """A member list in the console's CSV format, with ``rows`` distinct accounts."""
+    with path.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["Account ID", "Email"])
+        writer.writerows([f"{500000000000 + n}", f"member{n}@example.com"] for n in range(rows))
+    return path

@@ -11,7 +11,7 @@ from cdk_securityhub_org.handler import registry
 from cdk_securityhub_org.handler.kinds.members import permissions
 from cdk_securityhub_org.handler.kinds.members.spec import MemberListLocation, parse_member_list_document, parse_members
 from cdk_securityhub_org.members import INLINE_MEMBER_LIST_MAX_BYTES
-from securityhub_templates import delivered_properties, expect_reconciler, rendered
+from securityhub_templates import delivered_properties, expect_reconciler, rendered, write_member_csv
 
 # Synthesizes CDK apps (shared per session) or runs the app.
 pytestmark = pytest.mark.slow
@@ -122,7 +122,6 @@ def test_asset_bucket_key_lets_the_handler_decrypt_a_list_read_from_s3_and_nothi
     import aws_cdk as cdk
     from aws_cdk import aws_kms as kms
     from cdk_securityhub_org import MemberList, Members
-    from conftest import write_member_csv
     from securityhub_templates import SynthesizedStack
 
     def decrypt_statements(rows: int) -> list:
