@@ -5,7 +5,7 @@ AWS publishes."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import aws_cdk as cdk
@@ -204,5 +204,25 @@ def _policy_spec(problems: Problems, policy: ConfigurationPolicy, home: str) -> 
         standards=tuple(standards),
         controls_mode=mode,
         controls=tuple(controls),
-        parameters=tuple(policy.parameters),
+        parameters=tuple(_typed_parameters(problems, label, policy.parameters)),
     )
+
+
+def _typed_parameters(problems: Problems, label: str, parameters: Sequence[ControlParameter]) -> list[ControlParameter]:
+    """The parameters with their type as a ``ParameterType`` (given as the member or its string, as the other
+    enum props are); one with an unknown type is reported and left out, since its value cannot be checked."""
+    typed = []
+    allowed = [member.value for member in ParameterType]
+    for parameter in parameters:
+        given = parameter.value_type
+        try:
+            value_type = ParameterType(given.value if isinstance(given, Enum) else given)
+        except ValueError:
+            problems.add(
+                "policies",
+                f"{label}: parameter {parameter.name!r} of control {parameter.control_id} has the type {given!r},"
+                f" which is not one of {allowed}; use a ParameterType member or one of these strings",
+            )
+            continue
+        typed.append(replace(parameter, value_type=value_type))
+    return typed

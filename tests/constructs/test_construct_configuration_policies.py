@@ -55,6 +55,33 @@ def test_synthesizes_one_resource_whose_properties_the_handler_reads_back():
     assert properties["Regions"] == ["us-east-1"]
 
 
+def test_a_parameter_type_given_as_its_string_is_the_same_declaration():
+    as_string = ConfigurationPolicy(
+        "production",
+        standards=[PublishedStandard.FSBP],
+        parameters=[ControlParameter("IAM.1", "maxDays", "Integer", 90)],
+    )
+    _, construct = build(policies=[as_string], associations={PROD_OU: "production"})
+    (parameter,) = construct.spec.policies[0].parameters
+    assert parameter == ControlParameter("IAM.1", "maxDays", ParameterType.INTEGER, 90)
+    assert parameter.value_type is ParameterType.INTEGER
+
+
+def test_a_string_type_checks_the_value_as_the_member_does():
+    with pytest.raises(SecurityHubConfigurationError) as caught:
+        build(
+            policies=[
+                ConfigurationPolicy(
+                    "production",
+                    standards=[PublishedStandard.FSBP],
+                    parameters=[ControlParameter("IAM.1", "maxDays", "Integer", "90")],
+                )
+            ],
+            associations={PROD_OU: "production"},
+        )
+    assert "parameter 'maxDays' of control IAM.1 is '90', which is not a Integer" in str(caught.value)
+
+
 def test_every_problem_is_reported_at_once_with_the_value_and_the_fix():
     with pytest.raises(SecurityHubConfigurationError) as caught:
         build(

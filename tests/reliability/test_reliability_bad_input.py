@@ -29,7 +29,12 @@ from cdk_securityhub_org import (
     SecurityHubOrganization,
     load_config,
 )
-from cdk_securityhub_org.configuration_policies import ConfigurationPolicies, ConfigurationPolicy, PublishedStandard
+from cdk_securityhub_org.configuration_policies import (
+    ConfigurationPolicies,
+    ConfigurationPolicy,
+    ControlParameter,
+    PublishedStandard,
+)
 from cdk_securityhub_org.testing.emulator import Emulator, World
 from cdk_securityhub_org.testing.simulator import CloudFormationSimulator
 
@@ -585,6 +590,21 @@ CENTRAL_CASES = [
         policies(policies=[ConfigurationPolicy("prod", standards=FSBP, disabled_controls=["ec2 8"])]),
         "control ID 'ec2 8'",
         "write it like 'S3.1'",
+    ),
+    Bad(
+        "central-parameter-type-unknown",
+        "props",
+        policies(
+            policies=[
+                ConfigurationPolicy(
+                    "prod",
+                    standards=FSBP,
+                    parameters=[ControlParameter("IAM.1", "maxDays", "Int", 90)],
+                )
+            ]
+        ),
+        "parameter 'maxDays' of control IAM.1 has the type 'Int'",
+        "use a ParameterType member or one of these strings",
     ),
     Bad(
         "central-enabled-without-standards",
