@@ -87,3 +87,19 @@ def test_a_policy_deleted_out_of_band_is_made_again_and_associated_again(make_or
     (again,) = client.list_configuration_policies()["ConfigurationPolicySummaries"]
     assert again["Name"] == "production" and again["Id"] != policy["Id"]
     assert all(c == "production" for c in org.world.effective_configurations().values())
+
+
+def test_policies_deleted_after_central_stopped_have_nothing_left_to_release(make_org, deploy):
+    """CENTRAL to LOCAL in one update: the organization configuration tears the policies down and goes LOCAL, then
+    the dropped ConfigurationPolicies resource is deleted in the cleanup, where Security Hub refuses policy reads."""
+    org = central_org(make_org, deploy)
+    policies = deploy(configuration_policies, org.admin)
+    props = declaration(org, [PROD], {org.world.root_id: "production"}, RemovalPolicy="DESTROY")
+    policies.run("Create", props)
+    configuration = deploy(organization_configuration, org.admin)
+    configuration.run("Create", {**CENTRAL, "ExpectedAccount": org.admin})
+    configuration.run("Update", {**CENTRAL, "ExpectedAccount": org.admin, "ConfigurationType": "LOCAL"})
+    org.emulator.reset_calls()
+    policies.run("Delete", props)
+    assert [c.operation for c in org.emulator.calls()] == ["DescribeOrganizationConfiguration"]
+    assert configuration_type(org) == "LOCAL"

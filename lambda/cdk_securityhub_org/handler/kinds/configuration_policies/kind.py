@@ -39,13 +39,19 @@ def converge(spec: ConfigurationPoliciesSpec, regions: tuple[str, ...], clients:
 
 
 def release(spec: ConfigurationPoliciesSpec, regions: tuple[str, ...], clients: Clients, budget: Budget) -> Outcome:
-    """DESTROY: the declared associations and those with owned policies first, then every owned policy."""
+    """DESTROY: the declared associations and those with owned policies first, then every owned policy.
+
+    Nothing is left to release once central configuration is no longer in effect: going back to LOCAL needs every
+    association and policy gone first (Security Hub user guide, "Stopping central configuration"), and then Security
+    Hub refuses the policy reads. That is the usual way here: an update from CENTRAL to LOCAL drops the policies from
+    the declaration, the organization configuration tears them down and goes LOCAL, and this resource is deleted
+    in the update's cleanup afterwards."""
     nothing_declared = ConfigurationPoliciesSpec(spec.scope, spec.home_region)
     steps: list[Step] = [
         plan_release,
         lambda s, home, policies, applied: plan_policy_deletions(nothing_declared, home, policies, applied),
     ]
-    return _run(spec, regions, clients, applying(budget), steps)
+    return _run(spec, regions, clients, applying(budget), steps, only_under_central=True)
 
 
 def _run(
@@ -54,6 +60,8 @@ def _run(
     clients: Clients,
     execute: Execute,
     steps: Sequence[Step],
+    *,
+    only_under_central: bool = False,
 ) -> Outcome:
     if spec.home_region not in regions:
         return Outcome([])
@@ -61,6 +69,8 @@ def _run(
 
     def work(result: RegionResult) -> None:
         securityhub = clients.securityhub(result.region)
+        if only_under_central and observe.organization_configuration(securityhub).configuration_type != "CENTRAL":
+            return
         live: tuple[list[LiveConfigurationPolicy], dict[str, LivePolicyAssociation]] | None = None
         for step in steps:
             if live is None:

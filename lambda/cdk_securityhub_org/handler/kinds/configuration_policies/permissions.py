@@ -15,6 +15,8 @@ _ACTIONS = frozenset(
         "securityhub:ListConfigurationPolicyAssociations",
         "securityhub:StartConfigurationPolicyAssociation",
         "securityhub:StartConfigurationPolicyDisassociation",
+        # A delete first asks whether central configuration is still in effect (nothing to release otherwise).
+        "securityhub:DescribeOrganizationConfiguration",
     }
 )
 
