@@ -28,7 +28,13 @@ def test_every_kind_and_entry_point_ran(attributed: Lifecycle):
     found = handlers(attributed.harness.windows)
     assert {h.name for h in found.values()} == {
         f"{kind} {entry}"
-        for kind in ("DelegatedAdmin", "OrganizationConfiguration", "Members", "InvitationAccepter")
+        for kind in (
+            "DelegatedAdmin",
+            "OrganizationConfiguration",
+            "ConfigurationPolicies",
+            "Members",
+            "InvitationAccepter",
+        )
         for entry in ("onEvent", "isComplete")
     }
 
