@@ -574,7 +574,6 @@ def _organizations_policy(reader: _Reader, path: str, value: Any) -> Organizatio
     return OrganizationsPolicyProps(**checked)
 
 
-
 _TOP_SCHEMA: dict[str, Check] = {
     "stage_name": _text,
     "management_account_id": _account,

@@ -17,6 +17,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_lambda as lambda_
 from cdk_securityhub_org import InvitationAccepter, MemberList, SecurityHubOrganization
 from cdk_securityhub_org._provider import Reconciler
+from cdk_securityhub_org.configuration_policies import ConfigurationPolicy
 from reliability_org import INVITED, LAYOUT, MANAGEMENT, REGIONS, email_of
 
 from constructs import Construct
@@ -86,6 +87,8 @@ class Declaration:
     prune: str = "NONE"
     allow_replace: bool = False
     self_manage_to_release: bool = False  # CENTRAL only: prune and DESTROY designate governed accounts first
+    configuration_policies: tuple[ConfigurationPolicy, ...] = ()  # CENTRAL only
+    policy_associations: tuple[tuple[str, str], ...] = ()  # (target, policy name); a tuple to stay hashable
     destroy: bool = False  # removal policy DESTROY (else RETAIN)
     on_region_unavailable: str = "FAIL"
     accepter: bool = False
@@ -117,6 +120,8 @@ def synthesize(declaration: Declaration, outdir: Path) -> Path:
         prune=declaration.prune,
         allow_replace=declaration.allow_replace,
         self_manage_to_release=declaration.self_manage_to_release,
+        configuration_policies=list(declaration.configuration_policies) or None,
+        policy_associations=dict(declaration.policy_associations) or None,
         removal_policy=removal,
         on_region_unavailable=declaration.on_region_unavailable,
         deployment_region="us-east-1",
@@ -124,6 +129,7 @@ def synthesize(declaration: Declaration, outdir: Path) -> Path:
     constructs: list[Construct | None] = [
         organization.delegated_admin,
         organization.organization_configuration,
+        organization.configuration_policies,
         organization.members,
     ]
     if declaration.accepter:

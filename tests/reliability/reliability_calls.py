@@ -8,7 +8,9 @@ invocation that is then killed still arrived inside its window, so it is attribu
 
 At the start of each invocation the runtime also copies the IAM statements in force for the function's role, from
 the simulator's live stack state (resolved ARNs included): during an update that is the new template's policy,
-which CloudFormation updates before the functions and custom resources that depend on it.
+which CloudFormation updates before the functions and custom resources that depend on it, and during that update's
+rollback still the new one (rolled back after them). The stack's status then is kept too, so that a rollback's
+invocations can be told apart.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Window:
     started: float
     ended: float = 0.0
     statements: tuple[Statement, ...] = ()
+    stack_status: str = ""  # when the invocation started
     invocation: Invocation | None = None
     calls: list[CallRecord] = field(default_factory=list)
     event: Any = None
@@ -69,6 +72,11 @@ class Window:
     def entry_point(self) -> str:
         found = _HANDLER.match(self.function.handler)
         return found["entry"] if found else ""
+
+    @property
+    def rolling_back(self) -> bool:
+        """A rollback's invocation: the old declaration runs under the policy of the update being rolled back."""
+        return "ROLLBACK_IN_PROGRESS" in self.stack_status
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -107,8 +115,10 @@ class RecordingRuntime(LambdaRuntime):
         self._lock = threading.Lock()
 
     def invoke(self, function: LambdaFunction, event: Any) -> Invocation:
-        stack_name, statements = self._policy_in_force(function)
-        window = Window(function, stack_name, time.time(), statements=statements, event=event)
+        stack_name, stack_status, statements = self._policy_in_force(function)
+        window = Window(
+            function, stack_name, time.time(), statements=statements, stack_status=stack_status, event=event
+        )
         try:
             window.invocation = super().invoke(function, event)
         finally:
@@ -117,10 +127,10 @@ class RecordingRuntime(LambdaRuntime):
                 self.windows.append(window)
         return window.invocation
 
-    def _policy_in_force(self, function: LambdaFunction) -> tuple[str, tuple[Statement, ...]]:
+    def _policy_in_force(self, function: LambdaFunction) -> tuple[str, str, tuple[Statement, ...]]:
         found = self._state.find_by_arn(function.arn)
         if found is None:
-            return "", ()
+            return "", "", ()
         stack, resource = found
         role_arn = resource.properties.get("Role")
         role = next((r for r in stack.resources.values() if r.attributes.get("Arn") == role_arn), None)
@@ -134,7 +144,7 @@ class RecordingRuntime(LambdaRuntime):
                 if raw.get("Effect") != "Allow":
                     continue
                 statements.append(Statement(frozenset(_listed(raw["Action"])), tuple(_listed(raw["Resource"]))))
-        return stack.stack_name, tuple(statements)
+        return stack.stack_name, stack.status, tuple(statements)
 
 
 def _listed(value: Any) -> list[str]:

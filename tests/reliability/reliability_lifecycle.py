@@ -1,7 +1,8 @@
 """The lifecycle of one Security Hub organization, run once per session and recorded step by step.
 
 Create; delete with RETAIN and create again over what was retained; add and remove members; add a Region; remove it
-under DESTROY; LOCAL to CENTRAL; an update rolled back by a later resource's failure; CENTRAL to LOCAL; a new
+under DESTROY; LOCAL to CENTRAL with configuration policies on two OUs (and a governed account pruned); one policy
+changed and the other dropped; an update rolled back by a later resource's failure; CENTRAL to LOCAL; a new
 administrator; delete with DESTROY. The runner does not assert: each step's operations and the state right after it
 are kept, and the tests judge them (so one broken step does not hide the others).
 """
@@ -12,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from cdk_securityhub_org.configuration_policies import ConfigurationPolicy, PublishedStandard
 from cdk_securityhub_org.testing.emulator import FaultConfig, World, WorldSettings
 from reliability_apps import ADMINISTRATOR_STACK, INVITED_STACK, Declaration, Members
 from reliability_harness import Harness, Operation, harness
@@ -55,6 +57,11 @@ CREATE = Declaration(members=FIRST_LIST, prune="DELETE_INVITED", allow_replace=T
 MEMBERS_CHANGED = CREATE.with_(members=SECOND_LIST)
 REGION_ADDED = MEMBERS_CHANGED.with_(regions=ALL_REGIONS, members=THIRD_LIST)
 REGION_REMOVED = REGION_ADDED.with_(regions=REGIONS, destroy=True)
+# A declared member under the Workloads OU that the CENTRAL list leaves out: a policy governs it, so the prune
+# designates it self-managed before disassociating it.
+RELEASED_GOVERNED = next(a for a in THIRD_LIST.accounts if a in LAYOUT.workloads_accounts)
+WORKLOADS_POLICY = ConfigurationPolicy("workloads", standards=(PublishedStandard.FSBP,))
+SANDBOX_POLICY = ConfigurationPolicy("sandbox", standards=(PublishedStandard.FSBP,), disabled_controls=("EC2.8",))
 # Under CENTRAL the administrator cannot be replaced, and prune and DESTROY must allow designating governed
 # accounts self-managed (both refused at synth otherwise).
 CENTRAL = REGION_REMOVED.with_(
@@ -63,6 +70,18 @@ CENTRAL = REGION_REMOVED.with_(
     auto_enable_standards="NONE",
     allow_replace=False,
     self_manage_to_release=True,
+    members=replace(THIRD_LIST, accounts=tuple(a for a in THIRD_LIST.accounts if a != RELEASED_GOVERNED)),
+    configuration_policies=(WORKLOADS_POLICY, SANDBOX_POLICY),
+    policy_associations=((LAYOUT.workloads_ou, "workloads"), (LAYOUT.sandbox_ou, "sandbox")),
+)
+# Under CENTRAL a policy makes the accounts it governs members: the prune designates every governed account the
+# list leaves out self-managed, then disassociates it (RELEASED_GOVERNED among them, a declared member until then).
+CENTRAL_DECLARED = frozenset(CENTRAL.members.declared_organization_accounts())
+GOVERNED_UNDECLARED = frozenset(LAYOUT.workloads_accounts + LAYOUT.sandbox_accounts) - CENTRAL_DECLARED
+# The workloads policy updated, the sandbox one dropped (disassociated, then deleted).
+POLICIES_CHANGED = CENTRAL.with_(
+    configuration_policies=(replace(WORKLOADS_POLICY, disabled_controls=("EC2.8",)),),
+    policy_associations=((LAYOUT.workloads_ou, "workloads"),),
 )
 ROLLED_BACK = REGION_REMOVED.with_(members=replace(THIRD_LIST, invited=(*THIRD_LIST.invited, REFUSED)))
 NEW_ADMINISTRATOR = REGION_REMOVED.with_(admin=B)
@@ -75,6 +94,7 @@ STEPS = (
     "Region added",
     "Region removed under DESTROY",
     "LOCAL to CENTRAL",
+    "configuration policies changed",
     "update rolled back",
     "CENTRAL to LOCAL",
     "administrator replaced",
@@ -92,6 +112,7 @@ class State:
     accepter: dict[str, tuple[str, str] | None]  # Region -> INVITED[0]'s administrator link
     delegated: frozenset[str]
     members: dict[str, MemberTable]  # administrator -> member table
+    configurations: dict[str, str]  # organization account -> the configuration policy in effect, or SELF_MANAGED
 
     @classmethod
     def of(cls, world: World) -> State:
@@ -107,6 +128,7 @@ class State:
             accepter={region: administrator_of(world, INVITED[0], region) for region in ALL_REGIONS},
             delegated=frozenset(delegated_for_security_hub(world)),
             members={admin: member_table(world, admin, ALL_REGIONS) for admin in (A, B)},
+            configurations=world.effective_configurations(),
         )
 
 
@@ -164,6 +186,7 @@ def run_lifecycle(synth: Callable[[Declaration], Path]) -> Lifecycle:
         step("Region added", REGION_ADDED, deploy())
         step("Region removed under DESTROY", REGION_REMOVED, deploy())
         step("LOCAL to CENTRAL", CENTRAL, deploy())
+        step("configuration policies changed", POLICIES_CHANGED, deploy())
         h.set_faults(FaultConfig(rate_limit=True, unprocessed={REFUSED: "The email address is not valid"}))
         step("update rolled back", ROLLED_BACK, deploy())
         h.set_faults(FaultConfig(rate_limit=True))

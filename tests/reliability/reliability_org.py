@@ -58,14 +58,24 @@ class Layout:
     organization_accounts: tuple[str, ...]  # every organization account but the management account
     security_ou: str
     security_ou_accounts: tuple[str, ...]
+    workloads_ou: str  # a configuration policy's target in the lifecycle's CENTRAL steps
+    workloads_accounts: tuple[str, ...]  # under the Workloads OU, its nested OUs included
+    sandbox_ou: str
+    sandbox_accounts: tuple[str, ...]
 
     @classmethod
     def of_seeded_world(cls) -> Layout:
         world = build_world()
         members = world.member_account_ids()
-        security = next(ou.id for ou in world.organizational_units.values() if ou.name == "Security")
+        ou_ids = {ou.name: ou.id for ou in world.organizational_units.values()}
+        security, workloads = ou_ids["Security"], ou_ids["Workloads"]
         in_security = tuple(a for a in members if world.accounts[a].parent_id == security)
-        return cls(members[0], members[1], tuple(members), security, in_security)
+        in_workloads = tuple(a for a in members if workloads in world.ancestry(a))
+        sandbox = ou_ids["Sandbox"]
+        in_sandbox = tuple(a for a in members if world.accounts[a].parent_id == sandbox)
+        return cls(
+            members[0], members[1], tuple(members), security, in_security, workloads, in_workloads, sandbox, in_sandbox
+        )
 
     def others(self) -> tuple[str, ...]:
         """Organization accounts that are neither administrator."""

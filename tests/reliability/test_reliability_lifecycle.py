@@ -6,17 +6,21 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from cdk_securityhub_org.configuration_policies import SELF_MANAGED
 from reliability_lifecycle import (
     ALL_REGIONS,
+    CENTRAL_DECLARED,
     FIRST_LIST,
+    GOVERNED_UNDECLARED,
     REFUSED,
+    RELEASED_GOVERNED,
     SECOND_LIST,
     THIRD_LIST,
     A,
     B,
     Lifecycle,
 )
-from reliability_org import EXTRA_REGION, INVITED, MANAGEMENT, REGIONS, MemberTable, lost_members
+from reliability_org import EXTRA_REGION, INVITED, LAYOUT, MANAGEMENT, REGIONS, MemberTable, lost_members
 
 pytestmark = pytest.mark.reliability
 
@@ -125,20 +129,62 @@ def test_removing_a_region_touches_only_that_region_and_never_the_organization_w
 
 def test_local_to_central_is_asked_in_the_home_region_and_waits_for_it(lifecycle: Lifecycle):
     step = lifecycle["LOCAL to CENTRAL"]
-    assert step.ok
+    assert step.ok, step.operations[0].reasons()
     assert step.state.settings == {(A, r): CENTRAL for r in REGIONS}
-    assert security_hub_writes(step) == Counter({("UpdateOrganizationConfiguration", "us-east-1"): 1})
+    # Central configuration, then the two policies and their OUs, then the governed accounts the list leaves out
+    # designated self-managed in the home Region, and the one of them that was a member disassociated everywhere.
+    assert security_hub_writes(step) == Counter(
+        {
+            ("UpdateOrganizationConfiguration", "us-east-1"): 1,
+            ("CreateConfigurationPolicy", "us-east-1"): 2,
+            ("StartConfigurationPolicyAssociation", "us-east-1"): 2 + len(GOVERNED_UNDECLARED),
+            **{("DisassociateMembers", r): 1 for r in REGIONS},
+        }
+    )
     reports = step.operations[0].result.custom_resources
     # Members is updated too (it now knows the configuration type), and DelegatedAdmin (allow_replace is off under
-    # CENTRAL), with reads only: nothing is governed yet.
+    # CENTRAL).
     assert sorted(r.resource_type for r in reports) == [
+        "Custom::SecurityHubConfigurationPolicies",
         "Custom::SecurityHubDelegatedAdmin",
         "Custom::SecurityHubMembers",
         "Custom::SecurityHubOrganizationConfiguration",
     ]
     (configuration,) = [r for r in reports if "OrganizationConfiguration" in r.resource_type]
     assert configuration.is_complete_passes >= 2  # PENDING, then ENABLED
-    assert step.state.members == lifecycle["Region removed under DESTROY"].state.members
+    configurations = step.state.configurations
+    assert {a for a, c in configurations.items() if c == "workloads"} == CENTRAL_DECLARED & set(
+        LAYOUT.workloads_accounts
+    )
+    assert {a for a, c in configurations.items() if c == "sandbox"} == CENTRAL_DECLARED & set(LAYOUT.sandbox_accounts)
+    assert RELEASED_GOVERNED in GOVERNED_UNDECLARED
+    assert {configurations[a] for a in GOVERNED_UNDECLARED} == {SELF_MANAGED}
+    # The policies made their governed accounts members; those the list leaves out are disassociated again, one
+    # DisassociateMembers per Region; no other member changed.
+    before, after = lifecycle["Region removed under DESTROY"].state.members[A], step.state.members[A]
+    released = {(r, a) for r in REGIONS for a in GOVERNED_UNDECLARED}
+    assert {k: v for k, v in after.items() if k not in released} == {
+        k: v for k, v in before.items() if k not in released
+    }
+    assert {after[k] for k in released if k in after} == {"Removed"}
+    assert {after[(r, RELEASED_GOVERNED)] for r in REGIONS} == {"Removed"}
+
+
+def test_a_policy_changed_and_one_dropped_are_updated_then_disassociated_and_deleted(lifecycle: Lifecycle):
+    step = lifecycle["configuration policies changed"]
+    assert step.ok, step.operations[0].reasons()
+    assert [c.operation for c in step.writes] == [
+        "UpdateConfigurationPolicy",
+        "StartConfigurationPolicyDisassociation",
+        "DeleteConfigurationPolicy",
+    ]
+    configurations = step.state.configurations
+    assert {a for a, c in configurations.items() if c == "sandbox"} == set()
+    assert {configurations[a] for a in LAYOUT.sandbox_accounts} == {SELF_MANAGED}
+    assert {a for a, c in configurations.items() if c == "workloads"} == CENTRAL_DECLARED & set(
+        LAYOUT.workloads_accounts
+    )
+    assert step.state.members == lifecycle["LOCAL to CENTRAL"].state.members
 
 
 def test_a_failed_update_is_rolled_back_with_the_properties_swapped(lifecycle: Lifecycle):
@@ -155,16 +201,27 @@ def test_a_failed_update_is_rolled_back_with_the_properties_swapped(lifecycle: L
     assert [c.operation for c in step.writes if c.operation == "UpdateOrganizationConfiguration"] == [
         "UpdateOrganizationConfiguration"
     ] * 2
-    central = lifecycle["LOCAL to CENTRAL"].state
+    central = lifecycle["configuration policies changed"].state
     assert step.state.settings == central.settings
     assert step.state.members == central.members
     assert lost_members(operation.before, operation.after) == []
+    # Members went back to its CENTRAL declaration under the LOCAL policy (rolled back after it), with central
+    # configuration already stopped: its read of the associations was denied, and it handled the members as
+    # under LOCAL, pruning again the governed account the failed update had added back.
+    members = [r for r in operation.result.custom_resources if r.resource_type == "Custom::SecurityHubMembers"]
+    assert [(r.phase, r.status) for r in members] == [("deploy", "FAILED"), ("rollback", "SUCCESS")]
 
 
 def test_central_to_local(lifecycle: Lifecycle):
     step = lifecycle["CENTRAL to LOCAL"]
-    assert step.ok
+    assert step.ok, step.operations[0].reasons()
     assert step.state.settings == {(A, r): LOCAL for r in REGIONS}
+    assert set(step.state.configurations.values()) == {SELF_MANAGED}
+    # The dropped ConfigurationPolicies resource is deleted in the cleanup, after LOCAL: nothing left to release.
+    (policies,) = [r for r in step.operations[0].result.custom_resources if "ConfigurationPolicies" in r.resource_type]
+    assert (policies.phase, policies.status) == ("cleanup", "SUCCESS")
+    for region in REGIONS:
+        assert step.state.members[A][(region, RELEASED_GOVERNED)] == "Enabled"
 
 
 def test_the_administrator_is_replaced(lifecycle: Lifecycle):
@@ -203,12 +260,15 @@ def test_no_step_loses_a_member_it_did_not_release(lifecycle: Lifecycle):
         "delete with RETAIN",
         "create over the retained state",
         "Region added",
-        "LOCAL to CENTRAL",
         "update rolled back",
         "CENTRAL to LOCAL",
     ):
         for operation in lifecycle[name].operations:
             assert lost_members(operation.before, operation.after) == [], name
+    # The CENTRAL step releases the governed accounts its list leaves out, and nothing else.
+    for operation in lifecycle["LOCAL to CENTRAL"].operations:
+        released = [(r, a) for r in REGIONS for a in GOVERNED_UNDECLARED]
+        assert lost_members(operation.before, operation.after, released) == []
 
 
 def test_the_organization_wide_delegation_is_never_deregistered(lifecycle: Lifecycle):

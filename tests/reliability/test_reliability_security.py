@@ -31,7 +31,8 @@ A = LAYOUT.admin
 I1 = INVITED[0]
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHYSICAL_ID = re.compile(
-    r"^SecurityHub(?:DelegatedAdmin|OrganizationConfiguration|Members|InvitationAccepter)-(\d{12})-[0-9a-f]{12}$"
+    r"^SecurityHub(?:DelegatedAdmin|OrganizationConfiguration|ConfigurationPolicies|Members|InvitationAccepter)"
+    r"-(\d{12})-[0-9a-f]{12}$"
 )
 DATA_KEYS = {"StartedAt", "Summary", "Changed", "Pending", "Skipped", "Failed"}
 ACCEPTER = Declaration(members=Members(invited=INVITED), accepter=True)
