@@ -38,12 +38,14 @@ def handlers(windows: Iterable[Window]) -> dict[tuple[tuple[str, ...], str], Han
     """The handlers by the kinds their function served and by entry point: a function's rows over every
     deployed declaration add up, as before, under one name."""
     windows = list(windows)
-    served: dict[str, set[str]] = {}
+    # A function by its handler and the account role it runs in: the lifecycle deletes and re-creates stacks and
+    # moves to a new administrator, which gives the same function of the same declaration new names and accounts.
+    served: dict[tuple[str, str], set[str]] = {}
     for window in windows:
-        served.setdefault(window.function.arn, set()).add(window.kind)
+        served.setdefault(_function_of(window), set()).add(window.kind)
     found: dict[tuple[tuple[str, ...], str], Handler] = {}
     for window in windows:
-        kinds = tuple(sorted(served[window.function.arn], key=list(KINDS).index))
+        kinds = tuple(sorted(served[_function_of(window)], key=list(KINDS).index))
         key = (kinds, window.entry_point)
         handler = found.setdefault(key, Handler(*key))
         handler.allowed |= window.allowed
@@ -52,6 +54,11 @@ def handlers(windows: Iterable[Window]) -> dict[tuple[tuple[str, ...], str], Han
         handler.invocations += 1
         handler.calls += len(window.calls)
     return dict(sorted(found.items(), key=lambda item: (list(KINDS).index(item[0][0][0]), item[0][1] != "on_event")))
+
+
+def _function_of(window: Window) -> tuple[str, str]:
+    entry = next((e for e in registry.KINDS.values() if e.folder == window.kind), None)
+    return (window.function.handler, entry.runs_in.value if entry else window.kind)
 
 
 def outside_policy(window: Window) -> list[str]:
